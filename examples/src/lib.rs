@@ -1,0 +1,1 @@
+//! Examples are the `[[example]]` targets of this package.

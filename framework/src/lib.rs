@@ -1,0 +1,17 @@
+//! oxygram: Telegram bots and userbots over MTProto, the Rust way.
+//!
+//! An app is a `Bot.toml` plus `#[handler]` functions and `App::new().run()`.
+//!
+//! # Module map
+//! - [`config`]: `Bot.toml` + environment, loaded with figment.
+//! - [`dispatch`]: routes updates to registered handlers.
+//! - [`state`]: shared state handlers extract with `State<T>`.
+//! - [`error`]: the crate's error type.
+
+pub mod config;
+pub mod dispatch;
+pub mod error;
+pub mod state;
+
+pub use config::Config;
+pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! The `#[handler]` attribute of oxygram.

@@ -1,0 +1,1 @@
+//! A local Telegram: a real MTProto server on loopback.
