@@ -15,3 +15,19 @@ pub mod state;
 
 pub use config::Config;
 pub use error::{Error, Result};
+
+extern crate self as oxygram;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+pub mod command;
+pub mod extract;
+pub mod filters;
+pub mod handler;
+pub mod plugin;
+pub mod prelude;
+
+/// The `grammers` client crate oxygram is built on (types like `Message`, `InputMessage`,
+/// `tl`), re-exported so apps use the exact same version.
+pub use grammers_client as grammers;

@@ -1,5 +1,20 @@
-//! Routing updates to handlers. CONTRACT SKELETON (owned by the DSL engineer): the
-//! signatures of `Dispatcher`, `DispatcherSetup` and `Me` are what the runtime calls.
+//! Routing updates to handlers, and running them.
+//!
+//! The runtime hands every update to [`Dispatcher::dispatch`]. The dispatcher
+//! 1. wraps it in an [`UpdateContext`] (parsing a command once),
+//! 2. queues it behind earlier updates of the same chat (updates of one chat run in order,
+//!    different chats run concurrently, at most `max_in_flight` are queued or running),
+//! 3. routes it through the [`Router`]: groups in ascending order, the first matching handler
+//!    of each group runs (see [`Router`] for the exact rules and an example),
+//! 4. catches handler errors and panics, logs them with handler, plugin and update, and hands
+//!    them to the [`ErrorHook`]. Nothing a handler does stops the app.
+
+mod bot_commands;
+mod context;
+mod error_hook;
+mod router;
+mod scheduler;
+mod table;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,9 +22,21 @@ use std::time::Duration;
 use grammers_client::Client;
 use grammers_client::update::Update;
 
+pub use bot_commands::{BotCommand, bot_commands, set_bot_commands};
+pub(crate) use context::Matched;
+pub use context::UpdateContext;
+pub use error_hook::{ErrorHook, HandlerFailure};
+pub use router::{RegisteredHandler, Router};
+
+use crate::command::CommandParser;
 use crate::config::Config;
 use crate::error::Result;
+use crate::extract::StartupError;
+use crate::handler::HandlerSpec;
+use crate::plugin::UnknownPluginEntry;
 use crate::state::States;
+use context::Shared;
+use scheduler::Scheduler;
 
 /// Who the logged-in account is; filters like `me` and `/cmd@ThisBot` need it.
 #[derive(Debug, Clone)]
@@ -32,34 +59,167 @@ pub struct DispatcherSetup {
     pub config: Arc<Config>,
     /// Shared state registered on the app.
     pub states: States,
+    /// Called with every handler error or panic (`App::on_error`).
+    pub on_error: Option<ErrorHook>,
+    /// The handlers to route to; `None` means every `#[handler]` linked into the binary.
+    pub handlers: Option<Vec<HandlerSpec>>,
+}
+
+impl DispatcherSetup {
+    /// A setup routing to every registered `#[handler]`, without an error hook.
+    pub fn new(client: Client, me: Me, config: Arc<Config>, states: States) -> Self {
+        Self {
+            client,
+            me,
+            config,
+            states,
+            on_error: None,
+            handlers: None,
+        }
+    }
+}
+
+/// Why the handlers cannot start; the app refuses to run.
+#[derive(Debug, thiserror::Error)]
+pub enum DispatchError {
+    /// Two enabled handlers claim the same command in the same group.
+    #[error(
+        "two handlers claim /{command} in group {group}: {first} and {second}; give one a different group, or exclude one in [plugins]"
+    )]
+    DuplicateCommand {
+        /// The command.
+        command: String,
+        /// The group.
+        group: i32,
+        /// The first handler.
+        first: String,
+        /// The second handler.
+        second: String,
+    },
+    /// An include/exclude entry names nothing.
+    #[error(transparent)]
+    UnknownPluginEntry(#[from] UnknownPluginEntry),
+    /// An extractor's startup check failed.
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    /// A trigger regex does not compile (hand-written specs; the macro checks at compile time).
+    #[error("handler {handler} has an invalid regex {pattern:?}: {error}")]
+    BadRegex {
+        /// Which handler.
+        handler: String,
+        /// The pattern.
+        pattern: &'static str,
+        /// The regex error.
+        error: String,
+    },
+}
+
+impl From<DispatchError> for crate::error::Error {
+    fn from(e: DispatchError) -> Self {
+        crate::error::Error::Handlers(e.to_string())
+    }
 }
 
 /// What shutdown achieved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShutdownReport {
-    /// Updates whose handlers were still running when the grace period ended.
+    /// Updates whose handlers were still queued or running when the grace period ended.
     pub abandoned: usize,
 }
 
 /// Routes each update to the registered handlers.
 pub struct Dispatcher {
-    _setup: DispatcherSetup,
+    router: Arc<Router>,
+    scheduler: Arc<Scheduler>,
+    registered: Vec<RegisteredHandler>,
 }
 
 impl Dispatcher {
     /// Validates the registered handlers against the setup and builds the routing tables.
+    ///
+    /// Fails on two handlers with the same command in one group, an include/exclude entry
+    /// that names nothing, a missing `State<T>`, a bad `[plugins.<name>]` section. Logs the
+    /// handler table. For a bot with `dispatch.set_bot_commands` on (the default), it also
+    /// spawns the `bots.setBotCommands` call for the commands that have a description
+    /// (failures are logged, not fatal).
     pub fn new(setup: DispatcherSetup) -> Result<Self> {
-        Ok(Self { _setup: setup })
+        let DispatcherSetup {
+            client,
+            me,
+            config,
+            states,
+            on_error,
+            handlers,
+        } = setup;
+        let explicit = handlers.is_some();
+        let specs = handlers.unwrap_or_else(|| HandlerSpec::registered().copied().collect());
+        let parser = CommandParser::new(&config.dispatch.command_prefixes, me.username.as_deref());
+        let max_in_flight = config.dispatch.max_in_flight;
+        let set_commands = me.is_bot && config.dispatch.set_bot_commands;
+        let shared = Shared {
+            client,
+            me,
+            config,
+            states,
+            parser,
+            plugin_configs: Default::default(),
+        };
+        let (router, registered) = Router::build(specs, shared, on_error)?;
+        table::log_startup_table(&registered, explicit);
+        let router = Arc::new(router);
+        let scheduler = Scheduler::new(Arc::clone(&router), max_in_flight);
+        let dispatcher = Self {
+            router,
+            scheduler,
+            registered,
+        };
+        if set_commands {
+            dispatcher.spawn_set_bot_commands();
+        }
+        Ok(dispatcher)
+    }
+
+    fn spawn_set_bot_commands(&self) {
+        let commands = self.bot_commands();
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::warn!("not in a tokio runtime: the bot command menu was not sent");
+            return;
+        };
+        let client = self.router.shared.client.clone();
+        runtime.spawn(async move {
+            match set_bot_commands(&client, &commands).await {
+                Ok(()) => tracing::info!(count = commands.len(), "bot command menu sent"),
+                Err(e) => tracing::warn!(error = %e, "could not send the bot command menu"),
+            }
+        });
+    }
+
+    /// The commands sent to Telegram's command menu: enabled command handlers with a
+    /// description, in routing order.
+    pub fn bot_commands(&self) -> Vec<BotCommand> {
+        bot_commands(self.router.entries().iter().map(|e| &e.spec))
+    }
+
+    /// Every handler found, enabled or not, in routing order (what the startup table shows).
+    pub fn handlers(&self) -> &[RegisteredHandler] {
+        &self.registered
+    }
+
+    /// The routing table (to route an update synchronously, e.g. in tests or benchmarks).
+    pub fn router(&self) -> &Router {
+        &self.router
     }
 
     /// Accepts one update; returns once it is queued (waits while `max_in_flight` are busy).
     pub async fn dispatch(&self, update: Update) {
-        let _ = update;
+        self.scheduler.dispatch(update).await
     }
 
-    /// Stops accepting updates and waits up to `grace` for queued and running handlers.
+    /// Stops accepting updates and waits up to `grace` for queued and running handlers;
+    /// the ones still running after that are cancelled and counted as abandoned.
     pub async fn shutdown(&self, grace: Duration) -> ShutdownReport {
-        let _ = grace;
-        ShutdownReport { abandoned: 0 }
+        ShutdownReport {
+            abandoned: self.scheduler.shutdown(grace).await,
+        }
     }
 }

@@ -1,0 +1,93 @@
+//! [`IntoFilter`]: what may stand as a leaf of a filter expression.
+//!
+//! The marker type parameter (axum's `Handler<T>` trick) lets one trait accept sync and async
+//! functions over the context or the message without overlapping impls.
+
+use std::future::Future;
+
+use grammers_client::update::Message;
+
+use super::Filter;
+use crate::dispatch::UpdateContext;
+
+/// Converts a filter leaf into a [`Filter`]: a `Filter`, a sync `fn(&UpdateContext) -> bool`
+/// or `fn(&Message) -> bool`, or an async `fn(UpdateContext) -> bool` or
+/// `fn(Message) -> bool`. Message filters are false on updates that are not messages.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a filter",
+    label = "not a filter",
+    note = "filters are builtins (`text`, `private`, ...), `Filter` values, or fns: `fn(&UpdateContext) -> bool`, `fn(&Message) -> bool`, `async fn(UpdateContext) -> bool`, `async fn(Message) -> bool`"
+)]
+pub trait IntoFilter<Marker> {
+    /// Performs the conversion.
+    fn into_filter(self) -> Filter;
+}
+
+/// Markers selecting an [`IntoFilter`] impl; never named by users.
+#[doc(hidden)]
+pub mod markers {
+    /// `Filter` itself.
+    pub enum Itself {}
+    /// `fn(&UpdateContext) -> bool`.
+    pub enum SyncContext {}
+    /// `fn(&Message) -> bool`.
+    pub enum SyncMessage {}
+    /// `async fn(UpdateContext) -> bool`.
+    pub enum AsyncContext {}
+    /// `async fn(Message) -> bool`.
+    pub enum AsyncMessage {}
+}
+
+impl IntoFilter<markers::Itself> for Filter {
+    fn into_filter(self) -> Filter {
+        self
+    }
+}
+
+impl<F> IntoFilter<markers::SyncContext> for F
+where
+    F: Fn(&UpdateContext) -> bool + Send + Sync + 'static,
+{
+    fn into_filter(self) -> Filter {
+        Filter::from_fn(self)
+    }
+}
+
+impl<F> IntoFilter<markers::SyncMessage> for F
+where
+    F: Fn(&Message) -> bool + Send + Sync + 'static,
+{
+    fn into_filter(self) -> Filter {
+        Filter::from_fn(move |cx| cx.message().is_some_and(&self))
+    }
+}
+
+impl<F, Fut> IntoFilter<(markers::AsyncContext, Fut)> for F
+where
+    F: Fn(UpdateContext) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send + 'static,
+{
+    fn into_filter(self) -> Filter {
+        Filter::from_async_fn(self)
+    }
+}
+
+impl<F, Fut> IntoFilter<(markers::AsyncMessage, Fut)> for F
+where
+    F: Fn(Message) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send + 'static,
+{
+    fn into_filter(self) -> Filter {
+        let f = std::sync::Arc::new(self);
+        Filter::from_async_fn(move |cx: UpdateContext| {
+            let f = std::sync::Arc::clone(&f);
+            let message = cx.message().cloned();
+            async move {
+                match message {
+                    Some(m) => f(m).await,
+                    None => false,
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,28 @@
+//! `use oxygram::prelude::*;`: what a plugin file needs.
+//!
+//! ```
+//! use oxygram::prelude::*;
+//!
+//! // #[handler(command = "start", description = "Say hello")]
+//! async fn start(msg: Message) -> Result<()> {
+//!     let _ = msg; // msg.reply("Hello!").await?;
+//!     Ok(())
+//! }
+//! ```
+
+pub use grammers_client::message::{Button, InputMessage, ReplyMarkup};
+pub use grammers_client::update::{
+    CallbackQuery, InlineQuery, InlineSend, Message, MessageDeletion, Update,
+};
+pub use grammers_client::{Client, tl};
+
+pub use crate::dispatch::{Me, UpdateContext};
+pub use crate::extract::{
+    Args, CallbackData, Captures, Chat, CommandArgs, Config, FromUpdate, RawUpdate, Rejection,
+    Sender, State, Text,
+};
+pub use crate::filters::{self, Filter, UserRef};
+pub use crate::handler::{BoxError, Propagation};
+
+/// `Result<()>` in handlers: `?` works on any error type.
+pub type Result<T = (), E = BoxError> = std::result::Result<T, E>;
