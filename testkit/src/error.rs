@@ -1,0 +1,57 @@
+//! The crate's error type.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything that can go wrong driving a testkit.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The world description is inconsistent.
+    #[error("invalid world: {what}")]
+    World {
+        /// What is wrong.
+        what: String,
+    },
+    /// The listener could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A session file could not be written.
+    #[error("cannot write session file {path}: {reason}")]
+    SessionFile {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        reason: String,
+    },
+    /// No account has this username, phone or id.
+    #[error("no account {0:?} in the testkit world")]
+    UnknownAccount(String),
+    /// A scripted action was refused with a Telegram error.
+    #[error("{action} failed: {code} {name}")]
+    Rpc {
+        /// What the scripted user tried.
+        action: &'static str,
+        /// The error code.
+        code: i32,
+        /// The Telegram error name.
+        name: String,
+    },
+    /// Nothing arrived in time.
+    #[error("timed out after {0:?} waiting for {1}")]
+    Timeout(Duration, &'static str),
+}
+
+impl Error {
+    pub(crate) fn rpc(action: &'static str, fail: crate::rpc::RpcFail) -> Self {
+        Error::Rpc {
+            action,
+            code: fail.code,
+            name: fail.name,
+        }
+    }
+}

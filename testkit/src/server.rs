@@ -1,0 +1,262 @@
+//! The TCP side: accepting connections, decrypting requests, answering and pushing.
+//!
+//! Each connection has a reader (this task) and a writer task fed by a channel, so answers and
+//! pushed updates interleave safely and a slow client never blocks the world lock.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tokio::io::AsyncWriteExt;
+use tokio::net::tcp::OwnedWriteHalf;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+
+use crate::observed::RpcCall;
+use crate::rpc::{self, ConnInfo};
+use crate::state::{ConnEntry, Shared};
+use crate::wire::crypto::{self, AuthKey};
+use crate::wire::framing::Framing;
+use crate::wire::mtp::{self, Inbound};
+
+static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
+static LAST_MSG_ID: AtomicI64 = AtomicI64::new(0);
+
+/// A server message id: current time in the high half, odd, strictly increasing.
+fn next_msg_id() -> i64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let candidate = ((now.as_secs() as i64) << 32) | (i64::from(now.subsec_nanos()) & !3) | 1;
+    let mut last = LAST_MSG_ID.load(Ordering::Relaxed);
+    loop {
+        let next = candidate.max(last + 4);
+        match LAST_MSG_ID.compare_exchange_weak(last, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return next,
+            Err(actual) => last = actual,
+        }
+    }
+}
+
+/// Accepts connections until the task is aborted.
+pub(crate) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, peer)) => {
+                if shared.faults.refusing() {
+                    tracing::debug!(%peer, "refusing connection (fault injected)");
+                    drop(stream);
+                    continue;
+                }
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(connection(Arc::clone(&shared), stream));
+            }
+            Err(error) => {
+                tracing::warn!(%error, "accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
+
+async fn connection(shared: Arc<Shared>, stream: TcpStream) {
+    let conn_id = NEXT_CONN_ID.fetch_add(1, Ordering::Relaxed);
+    let (mut reader, writer) = stream.into_split();
+    let (mut framing, first) = match Framing::accept(&mut reader).await {
+        Ok(x) => x,
+        Err(error) => {
+            tracing::debug!(conn_id, %error, "connection closed before its first packet");
+            return;
+        }
+    };
+    let key_id = crypto::packet_key_id(&first).unwrap_or(0);
+    if key_id == 0 {
+        tracing::warn!(
+            conn_id,
+            "client sent an unencrypted packet (a key exchange): the testkit cannot run one; \
+             give the client a session issued by the testkit"
+        );
+        return;
+    }
+    let key = shared.lock().keys.get(&key_id).map(|slot| slot.key.clone());
+    let Some(key) = key else {
+        tracing::warn!(
+            conn_id,
+            key_id = format_args!("{key_id:016x}"),
+            "unknown auth key: the session was not issued by this testkit"
+        );
+        return;
+    };
+    let plain = match crypto::decrypt_from_client(&key, &first) {
+        Ok(plain) => plain,
+        Err(error) => {
+            tracing::warn!(conn_id, %error, "first packet does not decrypt");
+            return;
+        }
+    };
+    let session_id = plain.session_id;
+
+    let (push_tx, push_rx) = mpsc::unbounded_channel();
+    let kill = Arc::new(tokio::sync::Notify::new());
+    shared.lock().conns.insert(
+        conn_id,
+        ConnEntry {
+            key_id,
+            push: push_tx.clone(),
+            kill: Arc::clone(&kill),
+        },
+    );
+    let writer_task = tokio::spawn(write_loop(
+        writer,
+        framing.for_sending(),
+        key.clone(),
+        session_id,
+        push_rx,
+    ));
+    tracing::debug!(conn_id, "connection accepted");
+
+    let mut conn = ConnInfo {
+        conn_id,
+        key_id,
+        ..ConnInfo::default()
+    };
+    handle_message(&shared, &mut conn, plain.msg_id, plain.body, &push_tx);
+    loop {
+        let packet = tokio::select! {
+            packet = framing.read_packet(&mut reader) => packet,
+            _ = kill.notified() => {
+                tracing::debug!(conn_id, "connection dropped (fault injected)");
+                break;
+            }
+        };
+        let packet = match packet {
+            Ok(packet) => packet,
+            Err(error) => {
+                tracing::debug!(conn_id, %error, "connection closed");
+                break;
+            }
+        };
+        if crypto::packet_key_id(&packet) != Some(key_id) {
+            tracing::warn!(conn_id, "packet with another auth key on one connection");
+            break;
+        }
+        match crypto::decrypt_from_client(&key, &packet) {
+            Ok(plain) => handle_message(&shared, &mut conn, plain.msg_id, plain.body, &push_tx),
+            Err(error) => {
+                tracing::warn!(conn_id, %error, "packet does not decrypt");
+                break;
+            }
+        }
+    }
+    shared.lock().conns.remove(&conn_id);
+    writer_task.abort();
+}
+
+fn handle_message(
+    shared: &Arc<Shared>,
+    conn: &mut ConnInfo,
+    msg_id: i64,
+    body: Vec<u8>,
+    out: &mpsc::UnboundedSender<Vec<u8>>,
+) {
+    let mut inbound = Vec::new();
+    if let Err(error) = mtp::unwrap(msg_id, body, &mut inbound) {
+        tracing::warn!(conn_id = conn.conn_id, %error, "malformed message ignored");
+    }
+    for item in inbound {
+        let answer = match item {
+            Inbound::Request { msg_id, body } => {
+                answer_request(shared, conn, msg_id, &body, out);
+                continue;
+            }
+            Inbound::Ping { msg_id, ping_id } => mtp::pong(msg_id, ping_id),
+            Inbound::FutureSalts { msg_id, num } => {
+                mtp::future_salts(msg_id, crate::state::now(), num)
+            }
+            Inbound::DestroySession { msg_id, session_id } => {
+                mtp::destroy_session_none(msg_id, session_id)
+            }
+        };
+        let _ = out.send(answer);
+    }
+}
+
+fn answer_request(
+    shared: &Arc<Shared>,
+    conn: &mut ConnInfo,
+    msg_id: i64,
+    body: &[u8],
+    out: &mpsc::UnboundedSender<Vec<u8>>,
+) {
+    let result = rpc::unwrap_invoke(conn, body).and_then(|inner| {
+        let inner = inner.body;
+        let method = rpc::method_name(&inner);
+        let injected = shared.faults.take_error(method);
+        let mut state = shared.lock();
+        let account = state.keys.get(&conn.key_id).and_then(|k| k.account);
+        let result = match injected {
+            Some(fail) => Err(fail),
+            None => rpc::dispatch(&mut state, conn, &inner),
+        };
+        let error = result.as_ref().err().map(|e| e.name.clone());
+        match &error {
+            Some(error) => {
+                tracing::info!(target: "oxygram_testkit::rpc", method, account, %error, "rpc")
+            }
+            None => tracing::info!(target: "oxygram_testkit::rpc", method, account, "rpc"),
+        }
+        state.rpc_log.push(RpcCall {
+            account,
+            method: method.to_string(),
+            error,
+        });
+        result
+    });
+    let answer = match result {
+        Ok(bytes) => mtp::rpc_result(msg_id, &bytes),
+        Err(fail) => mtp::rpc_error(msg_id, fail.code, &fail.name),
+    };
+    shared.changed.notify_waiters();
+    match shared.faults.answer_delay() {
+        Some(delay) => {
+            let out = out.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                let _ = out.send(answer);
+            });
+        }
+        None => {
+            let _ = out.send(answer);
+        }
+    }
+}
+
+async fn write_loop(
+    mut writer: OwnedWriteHalf,
+    mut framing: Framing,
+    key: AuthKey,
+    session_id: i64,
+    mut bodies: mpsc::UnboundedReceiver<Vec<u8>>,
+) {
+    let mut content_count = 0i32;
+    let mut buffer = Vec::new();
+    while let Some(body) = bodies.recv().await {
+        buffer.clear();
+        let mut next = Some(body);
+        while let Some(body) = next {
+            let seq_no = if mtp::is_content_related(&body) {
+                content_count += 1;
+                content_count * 2 - 1
+            } else {
+                content_count * 2
+            };
+            let packet = crypto::encrypt_to_client(&key, session_id, next_msg_id(), seq_no, &body);
+            buffer.extend_from_slice(&framing.frame(&packet));
+            next = bodies.try_recv().ok();
+        }
+        if writer.write_all(&buffer).await.is_err() {
+            break;
+        }
+    }
+    let _ = writer.shutdown().await;
+}

@@ -1,0 +1,71 @@
+//! Issuing client sessions that already hold an auth key the testkit accepts.
+//!
+//! The key exchange cannot run against a fake Telegram (it needs Telegram's private RSA keys),
+//! so the testkit registers a random 256-byte key and writes it where the client looks for it.
+//! Every DC of the session points at the testkit, with the same key, so a client that asks for
+//! another DC (files, migrations) still lands here.
+
+use std::collections::HashMap;
+use std::net::{Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::path::Path;
+
+use grammers_session::SessionData;
+use grammers_session::types::{DcOption, UpdatesState};
+
+use crate::error::Error;
+use crate::wire::crypto::AuthKey;
+
+/// The DC the testkit claims to be; sessions use it as their home DC.
+pub const HOME_DC: i32 = 2;
+
+/// A grammers `SessionData` pointing every DC at `addr` with `key`.
+pub(crate) fn session_data(addr: SocketAddr, key: &AuthKey) -> SessionData {
+    let ipv4 = match addr {
+        SocketAddr::V4(v4) => v4,
+        SocketAddr::V6(v6) => SocketAddrV4::new(
+            v6.ip().to_ipv4().unwrap_or(std::net::Ipv4Addr::LOCALHOST),
+            v6.port(),
+        ),
+    };
+    let ipv6 = match addr {
+        SocketAddr::V6(v6) => v6,
+        SocketAddr::V4(v4) => SocketAddrV6::new(Ipv6Addr::LOCALHOST, v4.port(), 0, 0),
+    };
+    let dc_options: HashMap<i32, DcOption> = (1..=5)
+        .map(|id| {
+            (
+                id,
+                DcOption {
+                    id,
+                    ipv4,
+                    ipv6,
+                    auth_key: Some(*key.bytes()),
+                },
+            )
+        })
+        .collect();
+    SessionData {
+        home_dc: HOME_DC,
+        dc_options,
+        peer_infos: HashMap::new(),
+        updates_state: UpdatesState::default(),
+    }
+}
+
+/// Writes (or updates) a grammers SQLite session file.
+pub(crate) async fn write_sqlite(path: &Path, data: &SessionData) -> Result<(), Error> {
+    let fail = |reason: String| Error::SessionFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| fail(e.to_string()))?;
+    }
+    let session = grammers_session::storages::SqliteSession::open(path)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    data.import_to(&session)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(())
+}

@@ -1,0 +1,493 @@
+//! The one place that spells out TL object literals.
+//!
+//! TL structs have no `Default` and gain fields with every layer; a `User` or `Message` has
+//! dozens. Every literal the server sends is built here, so a grammers upgrade (new layer)
+//! touches this file and nothing else.
+
+use grammers_tl_types as tl;
+
+use crate::state::{Account, StoredMessage};
+
+/// The peer a message lives in, from its owner's point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum PeerRef {
+    /// A private chat with this user.
+    User(i64),
+}
+
+impl PeerRef {
+    /// The user, chat or channel id without any Bot API style prefix.
+    pub(crate) fn bare_id(self) -> i64 {
+        match self {
+            PeerRef::User(id) => id,
+        }
+    }
+
+    pub(crate) fn to_tl(self) -> tl::enums::Peer {
+        match self {
+            PeerRef::User(user_id) => tl::enums::Peer::User(tl::types::PeerUser { user_id }),
+        }
+    }
+}
+
+/// A user as `viewer` sees it (always with its access hash, never `min`).
+pub(crate) fn user(account: &Account, viewer: i64) -> tl::enums::User {
+    tl::enums::User::User(tl::types::User {
+        is_self: account.id == viewer,
+        contact: false,
+        mutual_contact: false,
+        deleted: false,
+        bot: account.is_bot(),
+        bot_chat_history: false,
+        bot_nochats: false,
+        verified: false,
+        restricted: false,
+        min: false,
+        bot_inline_geo: false,
+        support: false,
+        scam: false,
+        apply_min_photo: false,
+        fake: false,
+        bot_attach_menu: false,
+        premium: false,
+        attach_menu_enabled: false,
+        bot_can_edit: false,
+        close_friend: false,
+        stories_hidden: false,
+        stories_unavailable: true,
+        contact_require_premium: false,
+        bot_business: false,
+        bot_has_main_app: false,
+        bot_forum_view: false,
+        bot_forum_can_manage_topics: false,
+        bot_can_manage_bots: false,
+        bot_guestchat: false,
+        bot_guard: false,
+        id: account.id,
+        access_hash: Some(account.access_hash),
+        first_name: Some(account.first_name.clone()),
+        last_name: account.last_name.clone(),
+        username: account.username.clone(),
+        phone: if account.is_bot() {
+            None
+        } else {
+            account.phone.clone()
+        },
+        photo: None,
+        status: None,
+        bot_info_version: account.is_bot().then_some(1),
+        restriction_reason: None,
+        bot_inline_placeholder: None,
+        lang_code: None,
+        emoji_status: None,
+        usernames: None,
+        stories_max_id: None,
+        color: None,
+        profile_color: None,
+        bot_active_users: None,
+        bot_verification_icon: None,
+        send_paid_messages_stars: None,
+        linked_community_id: None,
+    })
+}
+
+/// `userFull` for `users.getFullUser`.
+pub(crate) fn user_full(account: &Account, viewer: i64) -> tl::enums::users::UserFull {
+    let full = tl::types::UserFull {
+        blocked: false,
+        phone_calls_available: false,
+        phone_calls_private: false,
+        can_pin_message: true,
+        has_scheduled: false,
+        video_calls_available: false,
+        voice_messages_forbidden: false,
+        translations_disabled: false,
+        stories_pinned_available: false,
+        blocked_my_stories_from: false,
+        wallpaper_overridden: false,
+        contact_require_premium: false,
+        read_dates_private: false,
+        sponsored_enabled: false,
+        can_view_revenue: false,
+        bot_can_manage_emoji_status: false,
+        display_gifts_button: false,
+        noforwards_my_enabled: false,
+        noforwards_peer_enabled: false,
+        unofficial_security_risk: false,
+        id: account.id,
+        about: None,
+        settings: peer_settings(),
+        personal_photo: None,
+        profile_photo: None,
+        fallback_photo: None,
+        notify_settings: notify_settings(),
+        bot_info: None,
+        pinned_msg_id: None,
+        common_chats_count: 0,
+        folder_id: None,
+        ttl_period: None,
+        theme: None,
+        private_forward_name: None,
+        bot_group_admin_rights: None,
+        bot_broadcast_admin_rights: None,
+        wallpaper: None,
+        stories: None,
+        business_work_hours: None,
+        business_location: None,
+        business_greeting_message: None,
+        business_away_message: None,
+        business_intro: None,
+        birthday: None,
+        personal_channel_id: None,
+        personal_channel_message: None,
+        stargifts_count: None,
+        starref_program: None,
+        bot_verification: None,
+        send_paid_messages_stars: None,
+        disallowed_gifts: None,
+        stars_rating: None,
+        stars_my_pending_rating: None,
+        stars_my_pending_rating_date: None,
+        main_tab: None,
+        saved_music: None,
+        note: None,
+        bot_manager_id: None,
+    };
+    tl::enums::users::UserFull::Full(tl::types::users::UserFull {
+        full_user: tl::enums::UserFull::Full(full),
+        chats: Vec::new(),
+        users: vec![user(account, viewer)],
+    })
+}
+
+fn peer_settings() -> tl::enums::PeerSettings {
+    tl::enums::PeerSettings::Settings(tl::types::PeerSettings {
+        report_spam: false,
+        add_contact: false,
+        block_contact: false,
+        share_contact: false,
+        need_contacts_exception: false,
+        report_geo: false,
+        autoarchived: false,
+        invite_members: false,
+        request_chat_broadcast: false,
+        business_bot_paused: false,
+        business_bot_can_reply: false,
+        geo_distance: None,
+        request_chat_title: None,
+        request_chat_date: None,
+        business_bot_id: None,
+        business_bot_manage_url: None,
+        charge_paid_message_stars: None,
+        registration_month: None,
+        phone_country: None,
+        name_change_date: None,
+        photo_change_date: None,
+    })
+}
+
+fn notify_settings() -> tl::enums::PeerNotifySettings {
+    tl::enums::PeerNotifySettings::Settings(tl::types::PeerNotifySettings {
+        show_previews: None,
+        silent: None,
+        mute_until: None,
+        ios_sound: None,
+        android_sound: None,
+        other_sound: None,
+        stories_muted: None,
+        stories_hide_sender: None,
+        stories_ios_sound: None,
+        stories_android_sound: None,
+        stories_other_sound: None,
+    })
+}
+
+/// A stored message as its owner sees it.
+pub(crate) fn message(m: &StoredMessage) -> tl::enums::Message {
+    tl::enums::Message::Message(tl::types::Message {
+        out: m.out,
+        mentioned: false,
+        media_unread: false,
+        silent: false,
+        post: false,
+        from_scheduled: false,
+        legacy: false,
+        edit_hide: false,
+        pinned: false,
+        noforwards: false,
+        invert_media: false,
+        offline: false,
+        video_processing_pending: false,
+        paid_suggested_post_stars: false,
+        paid_suggested_post_ton: false,
+        id: m.id,
+        from_id: Some(PeerRef::User(m.from).to_tl()),
+        from_boosts_applied: None,
+        from_rank: None,
+        peer_id: m.peer.to_tl(),
+        saved_peer_id: None,
+        fwd_from: None,
+        via_bot_id: None,
+        via_business_bot_id: None,
+        guestchat_via_from: None,
+        reply_to: m.reply_to.map(|id| {
+            tl::enums::MessageReplyHeader::Header(tl::types::MessageReplyHeader {
+                reply_to_scheduled: false,
+                forum_topic: false,
+                quote: false,
+                reply_to_ephemeral: false,
+                reply_to_msg_id: Some(id),
+                reply_to_peer_id: None,
+                reply_from: None,
+                reply_media: None,
+                reply_to_top_id: None,
+                quote_text: None,
+                quote_entities: None,
+                quote_offset: None,
+                todo_item_id: None,
+                poll_option: None,
+            })
+        }),
+        date: m.date,
+        message: m.text.clone(),
+        media: None,
+        reply_markup: m.reply_markup.clone(),
+        entities: (!m.entities.is_empty()).then(|| m.entities.clone()),
+        views: None,
+        forwards: None,
+        replies: None,
+        edit_date: m.edit_date,
+        post_author: None,
+        grouped_id: None,
+        reactions: None,
+        restriction_reason: None,
+        ttl_period: None,
+        quick_reply_shortcut_id: None,
+        effect: None,
+        factcheck: None,
+        report_delivery_until_date: None,
+        paid_message_stars: None,
+        suggested_post: None,
+        schedule_repeat_period: None,
+        summary_from_language: None,
+        rich_message: None,
+    })
+}
+
+/// `updateNewMessage`.
+pub(crate) fn update_new_message(m: &StoredMessage, pts: i32) -> tl::enums::Update {
+    tl::enums::Update::NewMessage(tl::types::UpdateNewMessage {
+        message: message(m),
+        pts,
+        pts_count: 1,
+    })
+}
+
+/// An `updates` container (seq 0: the testkit has no seq-ordered updates).
+pub(crate) fn updates(
+    updates: Vec<tl::enums::Update>,
+    users: Vec<tl::enums::User>,
+    date: i32,
+) -> tl::enums::Updates {
+    tl::enums::Updates::Updates(tl::types::Updates {
+        updates,
+        users,
+        chats: Vec::new(),
+        date,
+        seq: 0,
+    })
+}
+
+/// `updateShortSentMessage`, the answer to the sender's own `messages.sendMessage`.
+pub(crate) fn short_sent_message(m: &StoredMessage, pts: i32) -> tl::enums::Updates {
+    tl::enums::Updates::UpdateShortSentMessage(tl::types::UpdateShortSentMessage {
+        out: true,
+        id: m.id,
+        pts,
+        pts_count: 1,
+        date: m.date,
+        media: None,
+        entities: (!m.entities.is_empty()).then(|| m.entities.clone()),
+        ttl_period: None,
+    })
+}
+
+/// `updates.state` of an account.
+pub(crate) fn state(account: &Account, date: i32) -> tl::enums::updates::State {
+    tl::enums::updates::State::State(tl::types::updates::State {
+        pts: account.pts,
+        qts: account.qts,
+        date,
+        seq: account.seq,
+        unread_count: 0,
+    })
+}
+
+/// `config` with no DC options: clients keep the address their session points at.
+pub(crate) fn config(now: i32) -> tl::enums::Config {
+    tl::enums::Config::Config(tl::types::Config {
+        default_p2p_contacts: false,
+        preload_featured_stickers: false,
+        revoke_pm_inbox: true,
+        blocked_mode: false,
+        force_try_ipv6: false,
+        date: now,
+        expires: now + 3600,
+        test_mode: false,
+        this_dc: 2,
+        dc_options: Vec::new(),
+        dc_txt_domain_name: "localhost".into(),
+        chat_size_max: 200,
+        megagroup_size_max: 200_000,
+        forwarded_count_max: 100,
+        online_update_period_ms: 210_000,
+        offline_blur_timeout_ms: 5000,
+        offline_idle_timeout_ms: 30_000,
+        online_cloud_timeout_ms: 300_000,
+        notify_cloud_delay_ms: 30_000,
+        notify_default_delay_ms: 1500,
+        push_chat_period_ms: 60_000,
+        push_chat_limit: 2,
+        edit_time_limit: 172_800,
+        revoke_time_limit: i32::MAX,
+        revoke_pm_time_limit: i32::MAX,
+        rating_e_decay: 2_419_200,
+        stickers_recent_limit: 200,
+        channels_read_media_period: 604_800,
+        tmp_sessions: None,
+        call_receive_timeout_ms: 20_000,
+        call_ring_timeout_ms: 90_000,
+        call_connect_timeout_ms: 30_000,
+        call_packet_timeout_ms: 10_000,
+        me_url_prefix: "https://t.me/".into(),
+        autoupdate_url_prefix: None,
+        gif_search_username: None,
+        venue_search_username: None,
+        img_search_username: None,
+        static_maps_provider: None,
+        caption_length_max: 1024,
+        message_length_max: 4096,
+        webfile_dc_id: 2,
+        suggested_lang_code: None,
+        lang_pack_version: None,
+        base_lang_pack_version: None,
+        reactions_default: None,
+        autologin_token: None,
+    })
+}
+
+/// `auth.sentCode` for a code "sent" through the app.
+pub(crate) fn sent_code(phone_code_hash: String, length: i32) -> tl::enums::auth::SentCode {
+    tl::enums::auth::SentCode::Code(tl::types::auth::SentCode {
+        r#type: tl::enums::auth::SentCodeType::App(tl::types::auth::SentCodeTypeApp { length }),
+        phone_code_hash,
+        next_type: Some(tl::enums::auth::CodeType::Sms),
+        timeout: Some(60),
+    })
+}
+
+/// `auth.authorization` for a freshly logged-in account.
+pub(crate) fn authorization(account: &Account) -> tl::enums::auth::Authorization {
+    tl::enums::auth::Authorization::Authorization(tl::types::auth::Authorization {
+        setup_password_required: false,
+        otherwise_relogin_days: None,
+        tmp_sessions: None,
+        future_auth_token: None,
+        user: user(account, account.id),
+    })
+}
+
+/// `auth.authorizationSignUpRequired`.
+pub(crate) fn sign_up_required() -> tl::enums::auth::Authorization {
+    tl::enums::auth::Authorization::SignUpRequired(tl::types::auth::AuthorizationSignUpRequired {
+        terms_of_service: None,
+    })
+}
+
+/// `account.password`: with a current SRP challenge when the account has a password.
+pub(crate) fn password(
+    srp: Option<(&crate::srp::Verifier, &crate::srp::Challenge)>,
+    hint: Option<String>,
+) -> tl::enums::account::Password {
+    let mut secure_random = vec![0u8; 256];
+    crate::random::fill(&mut secure_random);
+    let mut new_salt1 = vec![0u8; 8];
+    crate::random::fill(&mut new_salt1);
+    let mut new_salt2 = vec![0u8; 16];
+    crate::random::fill(&mut new_salt2);
+    let algo = |salt1: Vec<u8>, salt2: Vec<u8>| {
+        tl::enums::PasswordKdfAlgo::Sha256Sha256Pbkdf2Hmacsha512iter100000Sha256ModPow(
+            tl::types::PasswordKdfAlgoSha256Sha256Pbkdf2Hmacsha512iter100000Sha256ModPow {
+                salt1,
+                salt2,
+                g: crate::srp::G,
+                p: crate::srp::p(),
+            },
+        )
+    };
+    let mut secure_salt = vec![0u8; 8];
+    crate::random::fill(&mut secure_salt);
+    tl::enums::account::Password::Password(tl::types::account::Password {
+        has_recovery: false,
+        has_secure_values: false,
+        has_password: srp.is_some(),
+        current_algo: srp.map(|(v, _)| algo(v.salt1.clone(), v.salt2.clone())),
+        srp_b: srp.map(|(_, c)| c.g_b.to_vec()),
+        srp_id: srp.map(|(_, c)| c.srp_id),
+        hint: srp.and(hint),
+        email_unconfirmed_pattern: None,
+        new_algo: algo(new_salt1, new_salt2),
+        new_secure_algo: tl::enums::SecurePasswordKdfAlgo::Sha512(
+            tl::types::SecurePasswordKdfAlgoSha512 { salt: secure_salt },
+        ),
+        secure_random,
+        pending_reset_date: None,
+        login_email_pattern: None,
+    })
+}
+
+/// `contacts.resolvedPeer` for a user.
+pub(crate) fn resolved_user(account: &Account, viewer: i64) -> tl::enums::contacts::ResolvedPeer {
+    tl::enums::contacts::ResolvedPeer::Peer(tl::types::contacts::ResolvedPeer {
+        peer: PeerRef::User(account.id).to_tl(),
+        chats: Vec::new(),
+        users: vec![user(account, viewer)],
+    })
+}
+
+/// `bot_command` entities for every `/command` at a word start, as Telegram marks them.
+pub(crate) fn command_entities(text: &str) -> Vec<tl::enums::MessageEntity> {
+    let mut entities = Vec::new();
+    let mut utf16_offset = 0i32;
+    let mut prev: Option<char> = None;
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '/' && prev.is_none_or(char::is_whitespace) {
+            let mut j = i + 1;
+            while j < chars.len()
+                && (chars[j].is_ascii_alphanumeric() || chars[j] == '_' || chars[j] == '@')
+            {
+                j += 1;
+            }
+            if j > i + 1 {
+                let length: i32 = chars[i..j].iter().map(|c| c.len_utf16() as i32).sum();
+                entities.push(tl::enums::MessageEntity::BotCommand(
+                    tl::types::MessageEntityBotCommand {
+                        offset: utf16_offset,
+                        length,
+                    },
+                ));
+                utf16_offset += length;
+                prev = Some(chars[j - 1]);
+                i = j;
+                continue;
+            }
+        }
+        utf16_offset += c.len_utf16() as i32;
+        prev = Some(c);
+        i += 1;
+    }
+    entities
+}

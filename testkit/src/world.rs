@@ -1,0 +1,197 @@
+//! The world a testkit starts with: apps, bots and users, built in Rust.
+//!
+//! A [`World`] is only a description; [`TestKit::start`](crate::TestKit::start) turns it into
+//! live server state (ids, access hashes, 2FA verifiers). Secrets given here (bot tokens,
+//! passwords) are never printed by `Debug`.
+
+use std::fmt;
+
+/// Everything the local Telegram knows when it starts.
+///
+/// ```
+/// use oxygram_testkit::{Bot, User, World};
+///
+/// let world = World::new()
+///     .app(12345, "0123456789abcdef0123456789abcdef")
+///     .bot(Bot::new("123456:TESTTOKEN").username("echo_bot").name("Echo"))
+///     .user(User::new("+15550001").first_name("Alice").username("alice"));
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct World {
+    pub(crate) apps: Vec<App>,
+    pub(crate) bots: Vec<Bot>,
+    pub(crate) users: Vec<User>,
+    pub(crate) login_code: Option<String>,
+}
+
+impl World {
+    /// An empty world: no apps (so any api_id is accepted), no accounts.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers an application. Once any app is listed, connections and logins with other
+    /// api_id/api_hash pairs get `API_ID_INVALID`.
+    pub fn app(mut self, api_id: i32, api_hash: impl Into<String>) -> Self {
+        self.apps.push(App {
+            api_id,
+            api_hash: api_hash.into(),
+        });
+        self
+    }
+
+    /// Adds a bot account.
+    pub fn bot(mut self, bot: Bot) -> Self {
+        self.bots.push(bot);
+        self
+    }
+
+    /// Adds a user account.
+    pub fn user(mut self, user: User) -> Self {
+        self.users.push(user);
+        self
+    }
+
+    /// Makes every login code this code instead of a random 5-digit one.
+    pub fn login_code(mut self, code: impl Into<String>) -> Self {
+        self.login_code = Some(code.into());
+        self
+    }
+}
+
+/// An application allowed to connect (`api_id` and `api_hash` from my.telegram.org).
+#[derive(Clone)]
+pub struct App {
+    pub(crate) api_id: i32,
+    pub(crate) api_hash: String,
+}
+
+impl fmt::Debug for App {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("App")
+            .field("api_id", &self.api_id)
+            .field("api_hash", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// A bot account, logged in with its token.
+#[derive(Clone)]
+pub struct Bot {
+    pub(crate) token: String,
+    pub(crate) username: Option<String>,
+    pub(crate) name: Option<String>,
+}
+
+impl fmt::Debug for Bot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bot")
+            .field("token", &"[REDACTED]")
+            .field("username", &self.username)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl Bot {
+    /// A bot with a token like Telegram's (`<bot id>:<secret>`); the id before the colon
+    /// becomes the bot's user id, as on Telegram.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self {
+            token: token.into(),
+            username: None,
+            name: None,
+        }
+    }
+
+    /// The bot's @username (without the `@`).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// The bot's display name (its first name).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
+
+/// A user account, logged in with a phone number, a login code and maybe a 2FA password.
+#[derive(Clone)]
+pub struct User {
+    pub(crate) phone: String,
+    pub(crate) first_name: Option<String>,
+    pub(crate) last_name: Option<String>,
+    pub(crate) username: Option<String>,
+    pub(crate) password: Option<String>,
+    pub(crate) hint: Option<String>,
+}
+
+impl fmt::Debug for User {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User")
+            .field("phone", &self.phone)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[REDACTED]"))
+            .field("hint", &self.hint)
+            .finish()
+    }
+}
+
+impl User {
+    /// A user with this phone number (`+` and digits; spaces are ignored).
+    pub fn new(phone: impl Into<String>) -> Self {
+        Self {
+            phone: phone.into(),
+            first_name: None,
+            last_name: None,
+            username: None,
+            password: None,
+            hint: None,
+        }
+    }
+
+    /// The first name.
+    pub fn first_name(mut self, name: impl Into<String>) -> Self {
+        self.first_name = Some(name.into());
+        self
+    }
+
+    /// The last name.
+    pub fn last_name(mut self, name: impl Into<String>) -> Self {
+        self.last_name = Some(name.into());
+        self
+    }
+
+    /// The @username (without the `@`).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// Enables two-step verification with this password (checked with real SRP).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// The password hint shown at login.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Normalises a phone number to its digits (`+1 555 0001` → `15550001`).
+pub(crate) fn phone_digits(phone: &str) -> Option<String> {
+    let trimmed: String = phone
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+        .collect();
+    let digits = trimmed.strip_prefix('+').unwrap_or(&trimmed);
+    (digits.len() >= 5 && digits.len() <= 15 && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| digits.to_string())
+}

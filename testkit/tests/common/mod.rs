@@ -1,0 +1,147 @@
+//! Shared helpers: a world, and real grammers clients connected to a testkit.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use grammers_client::Client;
+use grammers_client::update::Update;
+use grammers_mtsender::{SenderPool, SenderPoolFatHandle, UpdatesConfiguration};
+use grammers_session::storages::{MemorySession, SqliteSession};
+use grammers_session::updates::UpdatesLike;
+use oxygram_testkit::{Bot, TestKit, User, World};
+
+pub const API_ID: i32 = 12345;
+pub const API_HASH: &str = "0123456789abcdef0123456789abcdef";
+pub const BOT_TOKEN: &str = "123456:TESTTOKEN";
+pub const ALICE_PHONE: &str = "+15550001";
+pub const BOB_PHONE: &str = "+15550002";
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub fn world() -> World {
+    World::new()
+        .app(API_ID, API_HASH)
+        .bot(Bot::new(BOT_TOKEN).username("echo_bot").name("Echo"))
+        .user(
+            User::new(ALICE_PHONE)
+                .first_name("Alice")
+                .username("alice")
+                .password("hunter2")
+                .hint("pet"),
+        )
+        .user(User::new(BOB_PHONE).first_name("Bob").username("bob"))
+}
+
+/// Which grammers storage a client uses (they behave differently, see the notes).
+#[derive(Debug, Clone, Copy)]
+pub enum Storage {
+    Memory,
+    Sqlite,
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> Self {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).unwrap();
+        let dir = std::env::temp_dir().join(format!(
+            "oxygram-testkit-{name}-{}",
+            u64::from_le_bytes(bytes)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A real grammers client connected to the kit.
+pub struct TestClient {
+    pub client: Client,
+    pub handle: SenderPoolFatHandle,
+    pub updates: Option<tokio::sync::mpsc::Receiver<UpdatesLike>>,
+    runner: tokio::task::JoinHandle<()>,
+    _dir: Option<TempDir>,
+}
+
+impl TestClient {
+    pub async fn connect(kit: &TestKit, storage: Storage) -> Self {
+        match storage {
+            Storage::Memory => {
+                let session = Arc::new(MemorySession::from(kit.session_data()));
+                Self::from_pool(SenderPool::new(session, API_ID), None)
+            }
+            Storage::Sqlite => {
+                let dir = TempDir::new("sqlite");
+                let path = dir.0.join("client.session");
+                kit.write_session_file(&path).await.unwrap();
+                let session = Arc::new(SqliteSession::open(&path).await.unwrap());
+                Self::from_pool(SenderPool::new(session, API_ID), Some(dir))
+            }
+        }
+    }
+
+    pub fn from_pool(pool: SenderPool, dir: Option<TempDir>) -> Self {
+        let SenderPool {
+            runner,
+            handle,
+            updates,
+        } = pool;
+        let client = Client::new(handle.clone());
+        let runner = tokio::spawn(runner.run());
+        Self {
+            client,
+            handle,
+            updates: Some(updates),
+            runner,
+            _dir: dir,
+        }
+    }
+
+    /// Starts the update stream and forwards updates into a channel.
+    pub async fn stream(&mut self) -> tokio::sync::mpsc::UnboundedReceiver<Update> {
+        let updates = self.updates.take().expect("stream started once");
+        let mut stream = self
+            .client
+            .stream_updates(updates, UpdatesConfiguration { catch_up: true })
+            .await
+            .unwrap();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok(update) = stream.next().await {
+                if tx.send(update).is_err() {
+                    break;
+                }
+            }
+        });
+        rx
+    }
+
+    pub async fn quit(self) {
+        self.handle.quit();
+        let _ = tokio::time::timeout(WAIT, self.runner).await;
+    }
+}
+
+/// Waits for the next incoming new message on an update channel.
+pub async fn next_new_message(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Update>,
+) -> grammers_client::update::Message {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            match rx.recv().await.expect("update stream ended") {
+                Update::NewMessage(m) if !m.outgoing() => return m,
+                _ => continue,
+            }
+        }
+    })
+    .await
+    .expect("no new message within the timeout")
+}
