@@ -15,6 +15,9 @@ mod error_hook;
 mod router;
 mod scheduler;
 mod table;
+pub mod testing;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 use std::time::Duration;

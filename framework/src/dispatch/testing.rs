@@ -1,0 +1,556 @@
+//! Updates without a server: build grammers [`Update`]s from raw TL objects, to unit-test
+//! filters, extractors and routing, and to benchmark the router.
+//!
+//! grammers only builds its friendly update types from a live update stream (the peer cache
+//! they carry has no public constructor). [`TestWorld::new`] therefore runs a real
+//! [`UpdateStream`](grammers_client::client::UpdateStream) over an in-memory session and a
+//! channel it feeds itself, with no network: one batch of users and chats goes in, and the
+//! resulting peer cache is kept to build any number of updates with [`Update::from_raw`].
+//!
+//! ```
+//! # tokio_test_block_on(async {
+//! use oxygram::dispatch::testing::{TestWorld, TestUser};
+//!
+//! let world = TestWorld::new(vec![TestUser::new(42, "alice")], vec![]).await;
+//! let update = world.private_text(42, 1, "/start");
+//! # });
+//! # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
+//! #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+//! # }
+//! ```
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use grammers_client::peer::PeerMap;
+use grammers_client::session::storages::MemorySession;
+use grammers_client::session::updates::{State, UpdatesLike};
+use grammers_client::update::Update;
+use grammers_client::{Client, SenderPool, tl};
+use grammers_mtsender::UpdatesConfiguration;
+
+/// A user to put in the world's peer cache.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    /// The user id.
+    pub id: i64,
+    /// The username, without `@`.
+    pub username: Option<String>,
+    /// Whether the user is a bot.
+    pub bot: bool,
+    /// The first name.
+    pub first_name: String,
+}
+
+impl TestUser {
+    /// A human user with a username.
+    pub fn new(id: i64, username: &str) -> Self {
+        Self {
+            id,
+            username: Some(username.to_owned()),
+            bot: false,
+            first_name: username.to_owned(),
+        }
+    }
+
+    /// Marks the user as a bot.
+    pub fn bot(mut self) -> Self {
+        self.bot = true;
+        self
+    }
+
+    fn to_tl(&self) -> tl::enums::User {
+        tl::enums::User::User(tl::types::User {
+            is_self: false,
+            contact: false,
+            mutual_contact: false,
+            deleted: false,
+            bot: self.bot,
+            bot_chat_history: false,
+            bot_nochats: false,
+            verified: false,
+            restricted: false,
+            min: false,
+            bot_inline_geo: false,
+            support: false,
+            scam: false,
+            apply_min_photo: false,
+            fake: false,
+            bot_attach_menu: false,
+            premium: false,
+            attach_menu_enabled: false,
+            bot_can_edit: false,
+            close_friend: false,
+            stories_hidden: false,
+            stories_unavailable: false,
+            contact_require_premium: false,
+            bot_business: false,
+            bot_has_main_app: false,
+            bot_forum_view: false,
+            bot_forum_can_manage_topics: false,
+            bot_can_manage_bots: false,
+            bot_guestchat: false,
+            bot_guard: false,
+            id: self.id,
+            access_hash: Some(self.id.wrapping_mul(7919)),
+            first_name: Some(self.first_name.clone()),
+            last_name: None,
+            username: self.username.clone(),
+            phone: None,
+            photo: None,
+            status: None,
+            bot_info_version: self.bot.then_some(1),
+            restriction_reason: None,
+            bot_inline_placeholder: None,
+            lang_code: None,
+            emoji_status: None,
+            usernames: None,
+            stories_max_id: None,
+            color: None,
+            profile_color: None,
+            bot_active_users: None,
+            bot_verification_icon: None,
+            send_paid_messages_stars: None,
+            linked_community_id: None,
+        })
+    }
+}
+
+/// A group or channel to put in the world's peer cache.
+#[derive(Debug, Clone)]
+pub enum TestChat {
+    /// A small group with this bare id.
+    Group(i64),
+    /// A supergroup (megagroup channel) with this bare id.
+    Supergroup(i64),
+    /// A broadcast channel with this bare id.
+    Channel(i64),
+}
+
+impl TestChat {
+    fn to_tl(&self) -> tl::enums::Chat {
+        match *self {
+            TestChat::Group(id) => tl::enums::Chat::Chat(tl::types::Chat {
+                creator: false,
+                left: false,
+                deactivated: false,
+                call_active: false,
+                call_not_empty: false,
+                noforwards: false,
+                id,
+                title: format!("group {id}"),
+                photo: tl::enums::ChatPhoto::Empty,
+                participants_count: 3,
+                date: 0,
+                version: 1,
+                migrated_to: None,
+                admin_rights: None,
+                default_banned_rights: None,
+            }),
+            TestChat::Supergroup(id) | TestChat::Channel(id) => {
+                let broadcast = matches!(self, TestChat::Channel(_));
+                tl::enums::Chat::Channel(tl::types::Channel {
+                    creator: false,
+                    left: false,
+                    broadcast,
+                    verified: false,
+                    megagroup: !broadcast,
+                    restricted: false,
+                    signatures: false,
+                    min: false,
+                    scam: false,
+                    has_link: false,
+                    has_geo: false,
+                    slowmode_enabled: false,
+                    call_active: false,
+                    call_not_empty: false,
+                    fake: false,
+                    gigagroup: false,
+                    noforwards: false,
+                    join_to_send: false,
+                    join_request: false,
+                    forum: false,
+                    stories_hidden: false,
+                    stories_hidden_min: false,
+                    stories_unavailable: false,
+                    signature_profiles: false,
+                    autotranslation: false,
+                    broadcast_messages_allowed: false,
+                    monoforum: false,
+                    forum_tabs: false,
+                    id,
+                    access_hash: Some(id.wrapping_mul(104729)),
+                    title: format!("channel {id}"),
+                    username: None,
+                    photo: tl::enums::ChatPhoto::Empty,
+                    date: 0,
+                    restriction_reason: None,
+                    admin_rights: None,
+                    banned_rights: None,
+                    default_banned_rights: None,
+                    participants_count: None,
+                    usernames: None,
+                    stories_max_id: None,
+                    color: None,
+                    profile_color: None,
+                    emoji_status: None,
+                    level: None,
+                    subscription_until_date: None,
+                    bot_verification_icon: None,
+                    send_paid_messages_stars: None,
+                    linked_monoforum_id: None,
+                    linked_community_id: None,
+                })
+            }
+        }
+    }
+}
+
+/// An offline client plus a peer cache: a factory for grammers updates.
+pub struct TestWorld {
+    client: Client,
+    peers: PeerMap,
+}
+
+impl TestWorld {
+    /// A world knowing `users` and `chats`. Needs a tokio runtime; does no I/O.
+    pub async fn new(users: Vec<TestUser>, chats: Vec<TestChat>) -> Self {
+        let session = Arc::new(MemorySession::default());
+        // The pool's runner is never started: nothing here sends a request.
+        let SenderPool { handle, .. } = SenderPool::new(Arc::clone(&session), 1);
+        let client = Client::new(handle);
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        let mut stream = client
+            .stream_updates(rx, UpdatesConfiguration { catch_up: false })
+            .await
+            .expect("an in-memory update stream starts");
+        let seed = tl::enums::Updates::Updates(tl::types::Updates {
+            updates: vec![tl::enums::Update::UserStatus(tl::types::UpdateUserStatus {
+                user_id: 0,
+                status: tl::enums::UserStatus::Empty,
+            })],
+            users: users.iter().map(TestUser::to_tl).collect(),
+            chats: chats.iter().map(TestChat::to_tl).collect(),
+            date: 0,
+            seq: 0,
+        });
+        tx.send(UpdatesLike::Updates(seed))
+            .await
+            .expect("the stream is listening");
+        let (_, _, peers) = tokio::time::timeout(Duration::from_secs(5), stream.next_raw())
+            .await
+            .expect("the seed update comes back without network")
+            .expect("the seed update is valid");
+        Self { client, peers }
+    }
+
+    /// The offline client (requests through it never complete; do not await them).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// A grammers update from a raw TL update, with the world's peer cache.
+    pub fn update(&self, raw: tl::enums::Update) -> Update {
+        let state = State {
+            date: 0,
+            seq: 0,
+            message_box: None,
+        };
+        Update::from_raw(&self.client, raw, state, self.peers.handle())
+    }
+
+    /// A new incoming text message from user `from` in the private chat with them.
+    pub fn private_text(&self, from: i64, id: i32, text: &str) -> Update {
+        self.message(MessageSpec::new(id, text).chat(peer_user(from)))
+    }
+
+    /// A new message described by `spec`.
+    pub fn message(&self, spec: MessageSpec) -> Update {
+        let message = spec.to_tl();
+        let raw = match spec.chat {
+            tl::enums::Peer::Channel(_) => {
+                tl::enums::Update::NewChannelMessage(tl::types::UpdateNewChannelMessage {
+                    message,
+                    pts: 1,
+                    pts_count: 1,
+                })
+            }
+            _ => tl::enums::Update::NewMessage(tl::types::UpdateNewMessage {
+                message,
+                pts: 1,
+                pts_count: 1,
+            }),
+        };
+        self.update(raw)
+    }
+
+    /// An edit of a message described by `spec`.
+    pub fn edited(&self, spec: MessageSpec) -> Update {
+        self.update(tl::enums::Update::EditMessage(
+            tl::types::UpdateEditMessage {
+                message: spec.to_tl(),
+                pts: 1,
+                pts_count: 1,
+            },
+        ))
+    }
+
+    /// A press of a button with `data` by user `from` in the private chat with them.
+    pub fn callback(&self, from: i64, data: &[u8]) -> Update {
+        self.update(tl::enums::Update::BotCallbackQuery(
+            tl::types::UpdateBotCallbackQuery {
+                query_id: 1,
+                user_id: from,
+                peer: peer_user(from),
+                msg_id: 1,
+                chat_instance: 1,
+                data: Some(data.to_vec()),
+                game_short_name: None,
+            },
+        ))
+    }
+
+    /// An inline query `@bot query` by user `from`.
+    pub fn inline_query(&self, from: i64, query: &str) -> Update {
+        self.update(tl::enums::Update::BotInlineQuery(
+            tl::types::UpdateBotInlineQuery {
+                query_id: 1,
+                user_id: from,
+                query: query.to_owned(),
+                geo: None,
+                peer_type: None,
+                offset: String::new(),
+            },
+        ))
+    }
+
+    /// User `from` chose inline result `result_id` for `query`.
+    pub fn inline_send(&self, from: i64, query: &str, result_id: &str) -> Update {
+        self.update(tl::enums::Update::BotInlineSend(
+            tl::types::UpdateBotInlineSend {
+                user_id: from,
+                query: query.to_owned(),
+                geo: None,
+                id: result_id.to_owned(),
+                msg_id: None,
+            },
+        ))
+    }
+
+    /// Messages `ids` were deleted (outside channels).
+    pub fn deleted(&self, ids: &[i32]) -> Update {
+        self.update(tl::enums::Update::DeleteMessages(
+            tl::types::UpdateDeleteMessages {
+                messages: ids.to_vec(),
+                pts: 1,
+                pts_count: 1,
+            },
+        ))
+    }
+
+    /// User `user_id` went online: an update grammers only exposes raw.
+    pub fn user_status(&self, user_id: i64) -> Update {
+        self.update(tl::enums::Update::UserStatus(tl::types::UpdateUserStatus {
+            user_id,
+            status: tl::enums::UserStatus::Online(tl::types::UserStatusOnline { expires: 0 }),
+        }))
+    }
+}
+
+/// `peerUser` for `id`.
+pub fn peer_user(id: i64) -> tl::enums::Peer {
+    tl::enums::Peer::User(tl::types::PeerUser { user_id: id })
+}
+
+/// `peerChat` for the small group `id`.
+pub fn peer_chat(id: i64) -> tl::enums::Peer {
+    tl::enums::Peer::Chat(tl::types::PeerChat { chat_id: id })
+}
+
+/// `peerChannel` for the channel or supergroup `id`.
+pub fn peer_channel(id: i64) -> tl::enums::Peer {
+    tl::enums::Peer::Channel(tl::types::PeerChannel { channel_id: id })
+}
+
+/// A message to build with [`TestWorld::message`].
+#[derive(Debug, Clone)]
+pub struct MessageSpec {
+    /// Message id.
+    pub id: i32,
+    /// Text (or caption).
+    pub text: String,
+    /// The chat.
+    pub chat: tl::enums::Peer,
+    /// The sender, when not implied by a private chat.
+    pub from: Option<tl::enums::Peer>,
+    /// Sent by this account.
+    pub out: bool,
+    /// Mentions this account.
+    pub mentioned: bool,
+    /// A channel post.
+    pub post: bool,
+    /// Media.
+    pub media: Option<tl::enums::MessageMedia>,
+    /// Replying to this message id.
+    pub reply_to: Option<i32>,
+    /// Forwarded from this peer.
+    pub forwarded_from: Option<tl::enums::Peer>,
+    /// Sent via this inline bot.
+    pub via_bot: Option<i64>,
+    /// A service message (chat created) instead of a regular one.
+    pub service: bool,
+}
+
+impl MessageSpec {
+    /// A text message in the private chat with user 1.
+    pub fn new(id: i32, text: &str) -> Self {
+        Self {
+            id,
+            text: text.to_owned(),
+            chat: peer_user(1),
+            from: None,
+            out: false,
+            mentioned: false,
+            post: false,
+            media: None,
+            reply_to: None,
+            forwarded_from: None,
+            via_bot: None,
+            service: false,
+        }
+    }
+
+    /// In `chat`.
+    pub fn chat(mut self, chat: tl::enums::Peer) -> Self {
+        self.chat = chat;
+        self
+    }
+
+    /// Sent by user `id` (for groups and channels).
+    pub fn from_user(mut self, id: i64) -> Self {
+        self.from = Some(peer_user(id));
+        self
+    }
+
+    /// Sent by this account.
+    pub fn outgoing(mut self) -> Self {
+        self.out = true;
+        self
+    }
+
+    /// With media.
+    pub fn media(mut self, media: tl::enums::MessageMedia) -> Self {
+        self.media = Some(media);
+        self
+    }
+
+    fn to_tl(&self) -> tl::enums::Message {
+        if self.service {
+            return tl::enums::Message::Service(tl::types::MessageService {
+                out: self.out,
+                mentioned: self.mentioned,
+                media_unread: false,
+                reactions_are_possible: false,
+                silent: false,
+                post: self.post,
+                legacy: false,
+                id: self.id,
+                from_id: self.from.clone(),
+                peer_id: self.chat.clone(),
+                saved_peer_id: None,
+                reply_to: None,
+                date: 0,
+                action: tl::enums::MessageAction::ChatCreate(tl::types::MessageActionChatCreate {
+                    title: "group".into(),
+                    users: vec![],
+                }),
+                reactions: None,
+                ttl_period: None,
+            });
+        }
+        tl::enums::Message::Message(tl::types::Message {
+            out: self.out,
+            mentioned: self.mentioned,
+            media_unread: false,
+            silent: false,
+            post: self.post,
+            from_scheduled: false,
+            legacy: false,
+            edit_hide: false,
+            pinned: false,
+            noforwards: false,
+            invert_media: false,
+            offline: false,
+            video_processing_pending: false,
+            paid_suggested_post_stars: false,
+            paid_suggested_post_ton: false,
+            id: self.id,
+            from_id: self.from.clone(),
+            from_boosts_applied: None,
+            from_rank: None,
+            peer_id: self.chat.clone(),
+            saved_peer_id: None,
+            fwd_from: self.forwarded_from.clone().map(|from| {
+                tl::enums::MessageFwdHeader::Header(tl::types::MessageFwdHeader {
+                    imported: false,
+                    saved_out: false,
+                    from_id: Some(from),
+                    from_name: None,
+                    date: 0,
+                    channel_post: None,
+                    post_author: None,
+                    saved_from_peer: None,
+                    saved_from_msg_id: None,
+                    saved_from_id: None,
+                    saved_from_name: None,
+                    saved_date: None,
+                    psa_type: None,
+                })
+            }),
+            via_bot_id: self.via_bot,
+            via_business_bot_id: None,
+            guestchat_via_from: None,
+            reply_to: self.reply_to.map(|id| {
+                tl::enums::MessageReplyHeader::Header(tl::types::MessageReplyHeader {
+                    reply_to_scheduled: false,
+                    forum_topic: false,
+                    quote: false,
+                    reply_to_ephemeral: false,
+                    reply_to_msg_id: Some(id),
+                    reply_to_peer_id: None,
+                    reply_from: None,
+                    reply_media: None,
+                    reply_to_top_id: None,
+                    quote_text: None,
+                    quote_entities: None,
+                    quote_offset: None,
+                    todo_item_id: None,
+                    poll_option: None,
+                })
+            }),
+            date: 0,
+            message: self.text.clone(),
+            media: self.media.clone(),
+            reply_markup: None,
+            entities: None,
+            views: None,
+            forwards: None,
+            replies: None,
+            edit_date: None,
+            post_author: None,
+            grouped_id: None,
+            reactions: None,
+            restriction_reason: None,
+            ttl_period: None,
+            quick_reply_shortcut_id: None,
+            effect: None,
+            factcheck: None,
+            report_delivery_until_date: None,
+            paid_message_stars: None,
+            suggested_post: None,
+            schedule_repeat_period: None,
+            summary_from_language: None,
+            rich_message: None,
+        })
+    }
+}
