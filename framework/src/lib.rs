@@ -31,3 +31,9 @@ pub mod prelude;
 /// The `grammers` client crate oxygram is built on (types like `Message`, `InputMessage`,
 /// `tl`), re-exported so apps use the exact same version.
 pub use grammers_client as grammers;
+pub mod app;
+pub mod log;
+pub mod login;
+mod runtime;
+pub mod session;
+pub use app::App;

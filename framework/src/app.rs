@@ -1,0 +1,331 @@
+//! `App`: from `Bot.toml` to a running bot.
+//!
+//! [`App::run`] is the whole lifecycle in one blocking call, like Pyrogram's `run()`: it
+//! builds its own tokio runtime, loads the configuration, sets up logging, opens and locks
+//! the session, logs in, dispatches updates until Ctrl+C or SIGTERM, then lets running
+//! handlers finish, saves the update state and returns `Ok(())`. Apps that own a runtime use
+//! [`App::start`], [`App::idle`] and [`App::stop`] instead.
+//!
+//! ```no_run
+//! fn main() -> oxygram::Result<()> {
+//!     oxygram::App::new().run()
+//! }
+//! ```
+
+use std::io::IsTerminal;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use grammers_client::Client;
+use grammers_mtsender::{ConnectionParams, SenderPool, SenderPoolFatHandle, UpdatesConfiguration};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::dispatch::{Dispatcher, DispatcherSetup, Me};
+use crate::error::{Error, Result};
+use crate::login::{self, LoginContext, NoPrompter, Prompter, TerminalPrompter};
+use crate::runtime::{self, UPDATES_QUEUE};
+use crate::session::{SessionError, SessionFile};
+use crate::state::States;
+
+/// A bot or userbot: configuration, login and the update loop.
+///
+/// Build it with [`App::new`] and the builder methods, then [`run`](App::run) it.
+pub struct App {
+    config: Option<Config>,
+    config_file: Option<PathBuf>,
+    states: States,
+    prompter: Option<Box<dyn Prompter>>,
+    running: Option<Running>,
+}
+
+/// What a started app holds until it stops.
+struct Running {
+    client: Client,
+    me: Me,
+    config: Arc<Config>,
+    handle: SenderPoolFatHandle,
+    pool: JoinHandle<()>,
+    updates: Option<JoinHandle<Result<()>>>,
+    stop: watch::Sender<bool>,
+    // Dropped last: the lock must outlive every use of the session.
+    session: SessionFile,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("config_file", &self.config_file)
+            .field("states", &self.states)
+            .field("running", &self.running.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// An app configured from `--config PATH`, `OXYGRAM_CONFIG` or `./Bot.toml`, plus the
+    /// `OXYGRAM_*` environment variables.
+    pub fn new() -> Self {
+        Self {
+            config: None,
+            config_file: None,
+            states: States::default(),
+            prompter: None,
+            running: None,
+        }
+    }
+
+    /// Uses this configuration instead of loading one.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = Some(config);
+        self
+    }
+
+    /// Loads the configuration from `path` (plus the environment) instead of the default
+    /// lookup.
+    pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config_file = Some(path.into());
+        self
+    }
+
+    /// Registers shared state that handlers extract with `State<T>`; a second value of the
+    /// same type replaces the first.
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.states.insert(value);
+        self
+    }
+
+    /// Asks `prompter` for the phone number, code and password the configuration lacks,
+    /// instead of the terminal.
+    pub fn prompter(mut self, prompter: impl Prompter) -> Self {
+        self.prompter = Some(Box::new(prompter));
+        self
+    }
+
+    /// Runs the app to the end on its own tokio runtime: start, handle updates until Ctrl+C
+    /// or SIGTERM, stop cleanly. Returns `Ok(())` after a signal.
+    pub fn run(mut self) -> Result<()> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::system("start the tokio runtime"))?;
+        runtime.block_on(async move {
+            self.start().await?;
+            let idled = self.idle().await;
+            let stopped = tokio::select! {
+                stopped = self.stop() => stopped,
+                _ = shutdown_signal() => {
+                    tracing::warn!("second stop signal: exiting without waiting for handlers");
+                    Ok(())
+                }
+            };
+            idled.and(stopped)
+        })
+    }
+
+    /// Loads the configuration, sets up logging, opens the session, logs in and starts
+    /// dispatching updates in the background.
+    pub async fn start(&mut self) -> Result<()> {
+        if self.running.is_some() {
+            return Err(Error::Usage(
+                "App::start was called on an app that is already running",
+            ));
+        }
+        let config = match (self.config.take(), &self.config_file) {
+            (Some(config), _) => config,
+            (None, Some(path)) => Config::load_file(path)?,
+            (None, None) => Config::load()?,
+        };
+        crate::log::init(&config.log);
+        let config = Arc::new(config);
+
+        let session = SessionFile::open(config.session_path()).await?;
+        let params = ConnectionParams {
+            updates_channel_capacity: NonZeroUsize::new(UPDATES_QUEUE).expect("non-zero"),
+            ..ConnectionParams::default()
+        };
+        let SenderPool {
+            runner,
+            handle,
+            updates,
+        } = SenderPool::with_configuration(session.storage(), config.telegram.api_id, params);
+        let client = Client::new(handle.clone());
+        let pool = tokio::spawn(runner.run());
+
+        let (prompter, interactive) = match self.prompter.take() {
+            Some(prompter) => (prompter, true),
+            None if std::io::stdin().is_terminal() => {
+                (Box::new(TerminalPrompter) as Box<dyn Prompter>, true)
+            }
+            None => (Box::new(NoPrompter) as Box<dyn Prompter>, false),
+        };
+        let ctx = LoginContext {
+            client: &client,
+            handle: &handle,
+            session: &session,
+            config: &config,
+        };
+        let logged_in = match login::log_in(&ctx, prompter, interactive).await {
+            Ok(logged_in) => logged_in,
+            Err(error) => {
+                handle.quit();
+                let _ = pool.await;
+                drop(client);
+                session.discard_if_new();
+                return Err(error);
+            }
+        };
+        let user = logged_in.user;
+        let me = Me {
+            id: user.id().bare_id_unchecked(),
+            username: user.username().map(str::to_owned),
+            is_bot: user.is_bot(),
+        };
+
+        let started = async {
+            let dispatcher = Dispatcher::new(DispatcherSetup {
+                client: client.clone(),
+                me: me.clone(),
+                config: Arc::clone(&config),
+                states: self.states.clone(),
+            })?;
+            let stream = client
+                .stream_updates(
+                    updates,
+                    UpdatesConfiguration {
+                        catch_up: config.updates.catch_up,
+                    },
+                )
+                .await
+                .map_err(|e| SessionError::Storage {
+                    doing: "read the update state",
+                    path: session.path().to_path_buf(),
+                    detail: e.to_string(),
+                })?;
+            Ok::<_, Error>((dispatcher, stream))
+        };
+        let (dispatcher, stream) = match started.await {
+            Ok(started) => started,
+            Err(error) => {
+                handle.quit();
+                let _ = pool.await;
+                return Err(error);
+            }
+        };
+        let (stop, stop_rx) = watch::channel(false);
+        let grace = config.dispatch.shutdown_grace;
+        let updates = tokio::spawn(runtime::run_updates(stream, dispatcher, stop_rx, grace));
+        tracing::info!(
+            account = %me.username.as_deref().map_or_else(|| me.id.to_string(), |u| format!("@{u}")),
+            "receiving updates"
+        );
+        self.running = Some(Running {
+            client,
+            me,
+            config,
+            handle,
+            pool,
+            updates: Some(updates),
+            stop,
+            session,
+        });
+        Ok(())
+    }
+
+    /// Waits until Ctrl+C or SIGTERM (`Ok`), or until the update loop fails for good (`Err`).
+    pub async fn idle(&mut self) -> Result<()> {
+        let Some(running) = self.running.as_mut() else {
+            return Err(Error::Usage(
+                "App::idle needs a started app: call App::start first",
+            ));
+        };
+        let Some(updates) = running.updates.as_mut() else {
+            return Ok(());
+        };
+        tokio::select! {
+            signal = shutdown_signal() => {
+                signal?;
+                tracing::info!("stop signal received: finishing running handlers");
+                Ok(())
+            }
+            ended = updates => {
+                running.updates = None;
+                match ended {
+                    Ok(result) => result,
+                    Err(e) => std::panic::resume_unwind(e.into_panic()),
+                }
+            }
+        }
+    }
+
+    /// Stops taking updates, lets running handlers finish within `[dispatch]
+    /// shutdown_grace_secs`, saves the update state, disconnects and releases the session.
+    pub async fn stop(&mut self) -> Result<()> {
+        let Some(mut running) = self.running.take() else {
+            return Err(Error::Usage(
+                "App::stop needs a started app: call App::start first",
+            ));
+        };
+        let _ = running.stop.send(true);
+        let result = match running.updates.take() {
+            Some(updates) => match updates.await {
+                Ok(result) => result,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            },
+            None => Ok(()),
+        };
+        running.handle.quit();
+        let _ = (&mut running.pool).await;
+        tracing::info!("stopped");
+        drop(running);
+        result
+    }
+
+    /// The logged-in client, once started.
+    pub fn client(&self) -> Option<&Client> {
+        self.running.as_ref().map(|r| &r.client)
+    }
+
+    /// The logged-in account, once started.
+    pub fn me(&self) -> Option<&Me> {
+        self.running.as_ref().map(|r| &r.me)
+    }
+
+    /// The session file in use, once started.
+    pub fn session_path(&self) -> Option<&std::path::Path> {
+        self.running.as_ref().map(|r| r.session.path())
+    }
+
+    /// The configuration in use, once started.
+    pub fn loaded_config(&self) -> Option<&Config> {
+        self.running.as_ref().map(|r| r.config.as_ref())
+    }
+}
+
+/// Resolves on Ctrl+C or (on Unix) SIGTERM.
+async fn shutdown_signal() -> Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term =
+            signal(SignalKind::terminate()).map_err(Error::system("listen for SIGTERM"))?;
+        tokio::select! {
+            ctrl_c = tokio::signal::ctrl_c() => ctrl_c.map_err(Error::system("listen for Ctrl+C")),
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(Error::system("listen for Ctrl+C"))
+    }
+}

@@ -1,0 +1,299 @@
+//! The sections oxygram itself reads from `Bot.toml`.
+//!
+//! Every section denies unknown keys, so a typo (`bot_tokn`) is an error that names the key
+//! instead of a silently ignored line. Sections other than `[telegram]` have defaults, so a
+//! minimal `Bot.toml` is three lines.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+/// `[telegram]`: the API key and the account to log in to.
+///
+/// `api_id` and `api_hash` come from <https://my.telegram.org>. With `bot_token` set the app
+/// logs in as that bot; without it, it logs in as a user (asking for the phone number, the
+/// code and the 2FA password unless `phone`, `code` and `password` are set).
+#[derive(Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelegramConfig {
+    /// The application id (`api_id`), sent on every connection.
+    pub api_id: i32,
+    /// The application hash (`api_hash`); needed to log in, not to run an authorized session.
+    #[serde(default, deserialize_with = "optional_secret")]
+    pub api_hash: Option<SecretString>,
+    /// Log in as this bot (`bot_token`, from @BotFather).
+    #[serde(default, deserialize_with = "optional_secret")]
+    pub bot_token: Option<SecretString>,
+    /// The user account's phone number in international format (`phone`, e.g. `"+39..."`).
+    #[serde(default, deserialize_with = "optional_text")]
+    pub phone: Option<String>,
+    /// A login code to use instead of asking (`code`), for scripted first logins.
+    #[serde(default, deserialize_with = "optional_secret")]
+    pub code: Option<SecretString>,
+    /// The two-step verification password to use instead of asking (`password`).
+    #[serde(default, deserialize_with = "optional_secret")]
+    pub password: Option<SecretString>,
+}
+
+impl fmt::Debug for TelegramConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `Option<SecretString>` already redacts, but saying only whether a secret is set keeps
+        // even its presence readable and its value out of every log line.
+        fn set<T>(value: &Option<T>) -> &'static str {
+            if value.is_some() {
+                "[REDACTED]"
+            } else {
+                "None"
+            }
+        }
+        f.debug_struct("TelegramConfig")
+            .field("api_id", &self.api_id)
+            .field("api_hash", &format_args!("{}", set(&self.api_hash)))
+            .field("bot_token", &format_args!("{}", set(&self.bot_token)))
+            .field("phone", &self.phone)
+            .field("code", &format_args!("{}", set(&self.code)))
+            .field("password", &format_args!("{}", set(&self.password)))
+            .finish()
+    }
+}
+
+/// `[session]`: where the login is kept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    /// The session's name; the file is `<dir>/<name>.session` (default `"oxygram"`).
+    #[serde(deserialize_with = "text")]
+    pub name: String,
+    /// The folder of the session file (default `"."`). A relative folder is relative to the
+    /// folder of `Bot.toml`, not to the current directory, so `cargo run` from anywhere finds
+    /// the same session.
+    pub dir: PathBuf,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            name: "oxygram".to_owned(),
+            dir: PathBuf::from("."),
+        }
+    }
+}
+
+/// `[log]`: what is logged.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A `tracing` filter such as `"info"` or `"info,oxygram=debug"` (default `"info"`).
+    /// `RUST_LOG`, when set, takes its place.
+    #[serde(deserialize_with = "text")]
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            level: "info".to_owned(),
+        }
+    }
+}
+
+/// `[updates]`: how the update stream starts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UpdatesConfig {
+    /// Fetch the updates that arrived while the app was stopped (`catch_up`, default `true`).
+    /// Updates handled before a clean stop are never delivered again either way.
+    pub catch_up: bool,
+}
+
+impl Default for UpdatesConfig {
+    fn default() -> Self {
+        Self { catch_up: true }
+    }
+}
+
+/// `[dispatch]`: how updates are routed and how many run at once.
+#[derive(Debug, Clone)]
+pub struct DispatchConfig {
+    /// Updates handled at once, across all chats (`max_in_flight`, default 64, at least 1).
+    pub max_in_flight: usize,
+    /// Prefixes that start a command (`command_prefixes`, default `["/"]`).
+    pub command_prefixes: Vec<String>,
+    /// Send commands with a description to Telegram at startup (`set_bot_commands`, bots
+    /// only, default `true`).
+    pub set_bot_commands: bool,
+    /// How long running handlers may take to finish on shutdown (`shutdown_grace_secs`,
+    /// default 10).
+    pub shutdown_grace: Duration,
+}
+
+impl Default for DispatchConfig {
+    fn default() -> Self {
+        Self {
+            max_in_flight: 64,
+            command_prefixes: vec!["/".to_owned()],
+            set_bot_commands: true,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The `[dispatch]` keys as written; validated into [`DispatchConfig`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DispatchKeys {
+    #[serde(default)]
+    max_in_flight: Option<MaxInFlight>,
+    #[serde(default)]
+    command_prefixes: Option<Vec<String>>,
+    #[serde(default)]
+    set_bot_commands: Option<bool>,
+    #[serde(default)]
+    shutdown_grace_secs: Option<GraceSecs>,
+}
+
+/// `max_in_flight`, checked to be at least 1 where it is read so the error names the key.
+struct MaxInFlight(usize);
+
+impl<'de> Deserialize<'de> for MaxInFlight {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = usize::deserialize(deserializer)?;
+        if value == 0 {
+            return Err(de::Error::invalid_value(
+                de::Unexpected::Unsigned(0),
+                &"at least 1 (0 would never run a handler)",
+            ));
+        }
+        Ok(Self(value))
+    }
+}
+
+/// `shutdown_grace_secs`: a non-negative number of seconds, fractions allowed.
+struct GraceSecs(Duration);
+
+impl<'de> Deserialize<'de> for GraceSecs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let secs = f64::deserialize(deserializer)?;
+        Duration::try_from_secs_f64(secs)
+            .map(Self)
+            .map_err(|_| de::Error::invalid_value(de::Unexpected::Float(secs), &"seconds >= 0"))
+    }
+}
+
+impl<'de> Deserialize<'de> for DispatchConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let keys = DispatchKeys::deserialize(deserializer)?;
+        let defaults = Self::default();
+        Ok(Self {
+            max_in_flight: keys.max_in_flight.map_or(defaults.max_in_flight, |m| m.0),
+            command_prefixes: keys.command_prefixes.unwrap_or(defaults.command_prefixes),
+            set_bot_commands: keys.set_bot_commands.unwrap_or(defaults.set_bot_commands),
+            shutdown_grace: keys
+                .shutdown_grace_secs
+                .map_or(defaults.shutdown_grace, |g| g.0),
+        })
+    }
+}
+
+/// `[plugins]`: which plugins run, and their own settings in `[plugins.<name>]` tables.
+#[derive(Debug, Clone, Default)]
+pub struct PluginsConfig {
+    /// Plugins to run; `None` runs all of them.
+    pub include: Option<Vec<String>>,
+    /// Plugins, or `"plugin handler"` pairs, not to run.
+    pub exclude: Vec<String>,
+    /// Names of the plugins that have a `[plugins.<name>]` settings table (the values are
+    /// empty; read a table with [`Config::plugin_section`](super::Config::plugin_section)).
+    pub sections: BTreeMap<String, ()>,
+}
+
+impl<'de> Deserialize<'de> for PluginsConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PluginsVisitor;
+
+        impl<'de> Visitor<'de> for PluginsVisitor {
+            type Value = PluginsConfig;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table with `include`, `exclude` and `[plugins.<name>]` tables")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut plugins = PluginsConfig::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "include" => plugins.include = Some(map.next_value()?),
+                        "exclude" => plugins.exclude = map.next_value()?,
+                        _ => {
+                            // Keys that are not tables are reported by `Config` as unknown
+                            // keys, where the source of each is known.
+                            let value: figment::value::Value = map.next_value()?;
+                            if value.as_dict().is_some() {
+                                plugins.sections.insert(key, ());
+                            }
+                        }
+                    }
+                }
+                Ok(plugins)
+            }
+        }
+
+        deserializer.deserialize_map(PluginsVisitor)
+    }
+}
+
+/// A string value. Environment values are handed over unparsed for these keys (see
+/// `config::env`), so `+15551234567` or `0123` stay the text the user wrote.
+fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    String::deserialize(deserializer)
+}
+
+fn optional_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    text(deserializer).map(Some)
+}
+
+/// A secret string. The value never reaches an error: a wrong type is reported by its kind only.
+fn optional_secret<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<SecretString>, D::Error> {
+    struct SecretVisitor;
+
+    impl Visitor<'_> for SecretVisitor {
+        type Value = SecretString;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string (in quotes)")
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(SecretString::from(value))
+        }
+
+        fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+            Ok(SecretString::from(value))
+        }
+
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+        }
+
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+        }
+
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+        }
+
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(E::invalid_type(de::Unexpected::Other("a boolean"), &self))
+        }
+    }
+
+    deserializer.deserialize_string(SecretVisitor).map(Some)
+}

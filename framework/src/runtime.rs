@@ -1,0 +1,125 @@
+//! The update loop: pull every update from grammers, hand it to the dispatcher, and stop
+//! cleanly.
+//!
+//! - **Drained promptly.** The queue between the connection and the update stream drops
+//!   updates when full (grammers then refetches them after a 0.5 s gap timeout), so the loop
+//!   does nothing but move updates into the dispatcher, and the queue is sized
+//!   [`UPDATES_QUEUE`] instead of grammers' default 100.
+//! - **Network errors never end the loop.** A failed difference fetch or a dropped connection
+//!   is logged and retried with a growing pause; grammers reconnects on the next request.
+//!   Only a session Telegram no longer accepts, or the connection pool ending, stops it.
+//! - **Clean stop.** On stop the loop stops taking new updates, lets a `next()` that is
+//!   already assembling an update finish (abandoning it could drop an update whose state was
+//!   already recorded), dispatches what grammers had already buffered, lets running handlers
+//!   finish within the grace period, and saves the update state, so the next start resumes
+//!   exactly after the last update it received.
+
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use grammers_client::client::UpdateStream;
+use grammers_mtsender::InvocationError;
+use tokio::sync::watch;
+
+use crate::dispatch::Dispatcher;
+use crate::error::{Error, Result};
+
+/// Capacity of the queue between the connection and the update stream.
+pub const UPDATES_QUEUE: usize = 4096;
+
+/// How long a stop waits for a `next()` that may be mid-way through assembling an update.
+const IN_PROGRESS_GRACE: Duration = Duration::from_millis(250);
+
+/// The longest pause between retries after the update stream failed.
+const MAX_RETRY_PAUSE: Duration = Duration::from_secs(30);
+
+/// Runs until `stop` becomes true (clean stop) or the stream fails for good.
+pub(crate) async fn run_updates(
+    mut stream: UpdateStream,
+    dispatcher: Dispatcher,
+    mut stop: watch::Receiver<bool>,
+    grace: Duration,
+) -> Result<()> {
+    let mut pause = Duration::from_secs(1);
+    let mut received: u64 = 0;
+    let outcome = loop {
+        if *stop.borrow() {
+            break Ok(());
+        }
+        let next = stream.next();
+        tokio::pin!(next);
+        let (result, stopping) = tokio::select! {
+            result = &mut next => (Some(result), false),
+            _ = stopped(&mut stop) => {
+                match tokio::time::timeout(IN_PROGRESS_GRACE, &mut next).await {
+                    Ok(result) => (Some(result), true),
+                    Err(_) => (None, true),
+                }
+            }
+        };
+        match result {
+            Some(Ok(update)) => {
+                pause = Duration::from_secs(1);
+                received += 1;
+                dispatcher.dispatch(update).await;
+            }
+            Some(Err(error)) => match classify(error) {
+                Err(fatal) => break Err(fatal),
+                Ok(error) => {
+                    tracing::warn!("receiving updates failed, retrying in {pause:?}: {error}");
+                    tokio::select! {
+                        _ = tokio::time::sleep(pause) => {}
+                        _ = stopped(&mut stop) => {}
+                    }
+                    pause = (pause * 2).min(MAX_RETRY_PAUSE);
+                }
+            },
+            None => {}
+        }
+        if stopping {
+            break Ok(());
+        }
+    };
+
+    // Updates grammers already holds come back without touching the network; their state is
+    // recorded already, so they are handled now or never.
+    if outcome.is_ok() {
+        while let Some(Ok(update)) = stream.next().now_or_never() {
+            received += 1;
+            dispatcher.dispatch(update).await;
+        }
+    }
+    tracing::debug!(
+        received,
+        "update loop stopped; waiting for running handlers"
+    );
+    let report = dispatcher.shutdown(grace).await;
+    if report.abandoned > 0 {
+        tracing::warn!(
+            abandoned = report.abandoned,
+            "handlers still running after the {grace:?} grace period were abandoned"
+        );
+    }
+    if let Err(e) = stream.sync_update_state().await {
+        tracing::error!("could not save the update state to the session: {e}");
+    }
+    outcome
+}
+
+/// Resolves once a stop is requested (or the app that could request one is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    // The guard `wait_for` returns is not `Send`: drop it here, not across an await.
+    let _ = stop.wait_for(|stop| *stop).await;
+}
+
+/// Splits stream errors into retryable ones and the ones that end the loop.
+fn classify(error: InvocationError) -> Result<InvocationError, Error> {
+    match &error {
+        InvocationError::Rpc(rpc) if rpc.code == 401 => Err(Error::LoggedOut(rpc.name.clone())),
+        InvocationError::Dropped(_) => Err(Error::Telegram {
+            doing: "keep receiving updates (the connection pool stopped)",
+            source: error,
+        }),
+        _ => Ok(error),
+    }
+}
