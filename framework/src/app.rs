@@ -23,8 +23,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
-use crate::dispatch::{Dispatcher, DispatcherSetup, Me};
+use crate::dispatch::{Dispatcher, DispatcherSetup, ErrorHook, HandlerFailure, Me};
 use crate::error::{Error, Result};
+use crate::handler::HandlerSpec;
 use crate::login::{self, LoginContext, NoPrompter, Prompter, TerminalPrompter};
 use crate::runtime::{self, UPDATES_QUEUE};
 use crate::session::{SessionError, SessionFile};
@@ -38,6 +39,8 @@ pub struct App {
     config_file: Option<PathBuf>,
     states: States,
     prompter: Option<Box<dyn Prompter>>,
+    on_error: Option<ErrorHook>,
+    handlers: Option<Vec<HandlerSpec>>,
     running: Option<Running>,
 }
 
@@ -79,6 +82,8 @@ impl App {
             config_file: None,
             states: States::default(),
             prompter: None,
+            on_error: None,
+            handlers: None,
             running: None,
         }
     }
@@ -100,6 +105,30 @@ impl App {
     /// same type replaces the first.
     pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
         self.states.insert(value);
+        self
+    }
+
+    /// Calls `hook` with every handler error or panic, after it has been logged.
+    ///
+    /// ```no_run
+    /// oxygram::App::new()
+    ///     .on_error(|failure| async move { eprintln!("{failure}") })
+    ///     .run()
+    ///     .unwrap();
+    /// ```
+    pub fn on_error<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn(HandlerFailure) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.on_error = Some(ErrorHook::new(hook));
+        self
+    }
+
+    /// Routes to exactly these handlers instead of every `#[handler]` linked into the binary
+    /// (tests, or apps that assemble handlers at runtime).
+    pub fn handlers(mut self, handlers: impl IntoIterator<Item = HandlerSpec>) -> Self {
+        self.handlers = Some(handlers.into_iter().collect());
         self
     }
 
@@ -191,12 +220,15 @@ impl App {
         };
 
         let started = async {
-            let dispatcher = Dispatcher::new(DispatcherSetup {
-                client: client.clone(),
-                me: me.clone(),
-                config: Arc::clone(&config),
-                states: self.states.clone(),
-            })?;
+            let mut setup = DispatcherSetup::new(
+                client.clone(),
+                me.clone(),
+                Arc::clone(&config),
+                self.states.clone(),
+            );
+            setup.on_error = self.on_error.clone();
+            setup.handlers = self.handlers.clone();
+            let dispatcher = Dispatcher::new(setup)?;
             let stream = client
                 .stream_updates(
                     updates,

@@ -78,15 +78,3 @@ impl<T: DeserializeOwned + Send + Sync + 'static> FromUpdate for Config<T> {
         Ok(())
     }
 }
-
-/// Stand-in until the core engineer's `Config::plugin_section` lands on main: the skeleton
-/// `Config` keeps no plugin tables, so every section is reported missing.
-trait PluginSectionShim {
-    fn plugin_section<T: DeserializeOwned>(&self, plugin: &str) -> Result<T, String>;
-}
-
-impl PluginSectionShim for crate::config::Config {
-    fn plugin_section<T: DeserializeOwned>(&self, plugin: &str) -> Result<T, String> {
-        Err(format!("[plugins.{plugin}] is not available in this build"))
-    }
-}
