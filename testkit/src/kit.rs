@@ -9,10 +9,15 @@ use grammers_session::SessionData;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::delivery::Edit;
 use crate::error::Error;
-use crate::observed::{ObservedMessage, RpcCall};
+use crate::interactions::BOT_RESPONSE_TIMEOUT;
+use crate::observed::{
+    BotCommand, CallbackAnswer, Deletion, InlineResults, ObservedMessage, RpcCall,
+};
 use crate::rpc::RpcFail;
-use crate::state::{Draft, Shared, State};
+use crate::state::{Draft, Media, Shared, State, StoredFile};
+use crate::tl_build::PeerRef;
 use crate::world::{World, phone_digits};
 use crate::{session, tl_build};
 
@@ -86,7 +91,7 @@ impl TestKit {
     pub fn session_data_for(&self, who: &str) -> Result<SessionData, Error> {
         let mut state = self.shared.lock();
         let id = state
-            .find(who)
+            .find_account(who)
             .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
         let key = state.new_key_for(id);
         Ok(session::session_data(self.addr, &key))
@@ -138,7 +143,7 @@ impl TestKit {
         let id = self
             .shared
             .lock()
-            .find(who)
+            .find_account(who)
             .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
         Ok(ScriptedUser {
             shared: Arc::clone(&self.shared),
@@ -148,7 +153,54 @@ impl TestKit {
 
     /// The id of the account `who` (username, `+phone` or id).
     pub fn account_id(&self, who: &str) -> Option<i64> {
-        self.shared.lock().find(who)
+        self.shared.lock().find_account(who)
+    }
+
+    /// The id of the group or channel `which` (its @username, title or id).
+    pub fn chat_id(&self, which: &str) -> Option<i64> {
+        match self.shared.lock().find(which)? {
+            PeerRef::Chat(id) | PeerRef::Channel(id) => Some(id),
+            PeerRef::User(_) => None,
+        }
+    }
+
+    /// The commands bot `who` registered with `bots.setBotCommands`.
+    pub fn bot_commands(&self, who: &str) -> Result<Vec<BotCommand>, Error> {
+        let state = self.shared.lock();
+        let id = state
+            .find_account(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        Ok(state.account(id).bot_commands.clone())
+    }
+
+    /// Adds `who` to the group or channel `group` (its @username, title or id).
+    pub fn add_member(&self, group: &str, who: &str) -> Result<(), Error> {
+        let mut state = self.shared.lock();
+        let user = state
+            .find_account(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        let room = match state.find(group) {
+            Some(PeerRef::Chat(id) | PeerRef::Channel(id)) => id,
+            _ => return Err(Error::UnknownAccount(group.to_string())),
+        };
+        let room = state.rooms.get_mut(&room).expect("found above");
+        if !room.members.contains(&user) {
+            room.members.push(user);
+        }
+        Ok(())
+    }
+
+    /// Forgets the stored updates of `who`: its clients' next `updates.getDifference` gets
+    /// `differenceTooLong` (as after a long time offline).
+    pub fn forget_updates(&self, who: &str) -> Result<(), Error> {
+        let mut state = self.shared.lock();
+        let id = state
+            .find_account(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        let account = state.accounts.get_mut(&id).expect("found above");
+        account.log.clear();
+        account.log_floor = account.pts;
+        Ok(())
     }
 
     /// Every RPC clients made so far, in order.
@@ -221,7 +273,7 @@ impl TestKit {
     pub fn pts_gap(&self, who: &str, skip: i32) -> Result<(), Error> {
         let mut state = self.shared.lock();
         let id = state
-            .find(who)
+            .find_account(who)
             .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
         state.pts_gaps.insert(id, skip.max(1));
         Ok(())
@@ -264,14 +316,27 @@ impl ScriptedUser {
         self.id
     }
 
-    /// Sends `text` to `to` (username, `+phone` or id). `/commands` get `bot_command`
-    /// entities, as Telegram's apps send them.
+    fn resolve(&self, state: &State, to: &str) -> Result<PeerRef, Error> {
+        state
+            .find(to)
+            .ok_or_else(|| Error::UnknownAccount(to.to_string()))
+    }
+
+    /// Runs a world change as this user and wakes everyone waiting on the world.
+    fn act<T>(&self, f: impl FnOnce(&mut State) -> Result<T, Error>) -> Result<T, Error> {
+        let result = f(&mut self.shared.lock());
+        self.shared.changed.notify_waiters();
+        result
+    }
+
+    /// Sends `text` to `to` (a user, bot, group or channel: @username, title, `+phone` or id).
+    /// `/commands` get `bot_command` entities, as Telegram's apps send them.
     pub async fn send_text(&self, to: &str, text: &str) -> Result<ObservedMessage, Error> {
         self.send(to, text, None)
     }
 
-    /// Replies to message `reply_to` (an id in this user's box, e.g. an
-    /// [`ObservedMessage::id`]) in the chat with `to`.
+    /// Replies to message `reply_to` (an id as this user sees it, e.g. an
+    /// [`ObservedMessage::id`]) in the chat `to`.
     pub async fn reply_text(
         &self,
         to: &str,
@@ -281,49 +346,240 @@ impl ScriptedUser {
         self.send(to, text, Some(reply_to))
     }
 
-    fn send(&self, to: &str, text: &str, reply_to: Option<i32>) -> Result<ObservedMessage, Error> {
-        let (sent, _) = {
-            let mut state = self.shared.lock();
-            let to = state
-                .find(to)
-                .ok_or_else(|| Error::UnknownAccount(to.to_string()))?;
+    /// Replies to a message this user received, in its chat.
+    pub async fn reply_to(
+        &self,
+        message: &ObservedMessage,
+        text: &str,
+    ) -> Result<ObservedMessage, Error> {
+        self.act(|state| {
             let draft = Draft {
                 text: text.to_string(),
                 entities: tl_build::command_entities(text),
-                reply_markup: None,
+                reply_to: Some(message.id),
+                ..Draft::default()
+            };
+            let sent = state
+                .send(self.id, message.peer(), draft, None)
+                .map_err(|e| Error::rpc("reply_to", e))?;
+            Ok(ObservedMessage::from_stored(&sent.copy))
+        })
+    }
+
+    fn send(&self, to: &str, text: &str, reply_to: Option<i32>) -> Result<ObservedMessage, Error> {
+        self.act(|state| {
+            let to = self.resolve(state, to)?;
+            let draft = Draft {
+                text: text.to_string(),
+                entities: tl_build::command_entities(text),
                 reply_to,
+                ..Draft::default()
+            };
+            let sent = state
+                .send(self.id, to, draft, None)
+                .map_err(|e| Error::rpc("send_text", e))?;
+            Ok(ObservedMessage::from_stored(&sent.copy))
+        })
+    }
+
+    /// Sends a document (`photo: true` for a photo) with a caption.
+    pub async fn send_file(
+        &self,
+        to: &str,
+        name: &str,
+        bytes: Vec<u8>,
+        photo: bool,
+        caption: &str,
+    ) -> Result<ObservedMessage, Error> {
+        self.act(|state| {
+            let to = self.resolve(state, to)?;
+            let file = StoredFile {
+                id: crate::random::i64().abs(),
+                access_hash: crate::random::i64(),
+                date: crate::state::now(),
+                name: name.to_string(),
+                mime_type: if photo {
+                    "image/jpeg".into()
+                } else {
+                    "application/octet-stream".into()
+                },
+                bytes: Arc::new(bytes),
+            };
+            state.files.insert(file.id, file.clone());
+            let draft = Draft {
+                text: caption.to_string(),
+                media: Some(if photo {
+                    Media::Photo(file)
+                } else {
+                    Media::Document(file)
+                }),
+                ..Draft::default()
+            };
+            let sent = state
+                .send(self.id, to, draft, None)
+                .map_err(|e| Error::rpc("send_file", e))?;
+            Ok(ObservedMessage::from_stored(&sent.copy))
+        })
+    }
+
+    /// Edits the text of a message this user sent.
+    pub async fn edit_text(&self, message: &ObservedMessage, text: &str) -> Result<(), Error> {
+        self.act(|state| {
+            let edit = Edit {
+                text: Some(text.to_string()),
+                entities: Some(tl_build::command_entities(text)),
+                reply_markup: None,
             };
             state
-                .send_private(self.id, to, draft, None)
-                .map_err(|e| Error::rpc("send_text", e))?
-        };
-        self.shared.changed.notify_waiters();
-        Ok(ObservedMessage::from_stored(&sent))
+                .edit(self.id, message.peer(), message.id, edit, None)
+                .map_err(|e| Error::rpc("edit_text", e))?;
+            Ok(())
+        })
+    }
+
+    /// Deletes messages (ids as this user sees them) in the chat of `message`, for everyone.
+    pub async fn delete(&self, message: &ObservedMessage) -> Result<(), Error> {
+        self.act(|state| match message.peer() {
+            PeerRef::Channel(channel) => state
+                .delete_in_channel(self.id, channel, &[message.id], None)
+                .map(drop)
+                .map_err(|e| Error::rpc("delete", e)),
+            _ => {
+                state.delete(self.id, &[message.id], true, None);
+                Ok(())
+            }
+        })
+    }
+
+    /// Adds `who` to the group or channel `group`, as this member.
+    pub async fn add_to_group(&self, group: &str, who: &str) -> Result<(), Error> {
+        self.act(|state| {
+            let user = state
+                .find_account(who)
+                .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+            let room_id = match self.resolve(state, group)? {
+                PeerRef::Chat(id) | PeerRef::Channel(id) => id,
+                PeerRef::User(_) => return Err(Error::UnknownAccount(group.to_string())),
+            };
+            let room = state.rooms.get_mut(&room_id).expect("resolved above");
+            if !room.members.contains(&self.id) {
+                return Err(Error::rpc(
+                    "add_to_group",
+                    RpcFail::bad_request("CHAT_ADMIN_REQUIRED"),
+                ));
+            }
+            if room.members.contains(&user) {
+                return Err(Error::rpc(
+                    "add_to_group",
+                    RpcFail::bad_request("USER_ALREADY_PARTICIPANT"),
+                ));
+            }
+            room.members.push(user);
+            Ok(())
+        })
+    }
+
+    /// Presses the inline button labelled `button` under `message` and waits for the bot's
+    /// answer (up to 10 s, then `BOT_RESPONSE_TIMEOUT`).
+    pub async fn press_button(
+        &self,
+        message: &ObservedMessage,
+        button: &str,
+    ) -> Result<CallbackAnswer, Error> {
+        let data = message
+            .button(button)
+            .and_then(|b| b.data.clone())
+            .ok_or_else(|| {
+                Error::rpc("press_button", RpcFail::bad_request("BUTTON_DATA_INVALID"))
+            })?;
+        let query_id = self.act(|state| {
+            state
+                .press_button(self.id, message.peer(), message.id, data)
+                .map_err(|e| Error::rpc("press_button", e))
+        })?;
+        self.shared
+            .callback_answer(query_id, BOT_RESPONSE_TIMEOUT)
+            .await
+            .ok_or(Error::Timeout(
+                BOT_RESPONSE_TIMEOUT,
+                "the bot's callback answer",
+            ))
+    }
+
+    /// Sends an inline query to `bot` and waits for its results (up to 10 s).
+    pub async fn inline_query(&self, bot: &str, query: &str) -> Result<InlineResults, Error> {
+        let (query_id, bot_id) = self.act(|state| {
+            let bot_id = state
+                .find_account(bot)
+                .ok_or_else(|| Error::UnknownAccount(bot.to_string()))?;
+            let query_id = state
+                .inline_query(self.id, bot_id, query.to_string())
+                .map_err(|e| Error::rpc("inline_query", e))?;
+            Ok((query_id, bot_id))
+        })?;
+        let results = self
+            .shared
+            .inline_results(query_id, BOT_RESPONSE_TIMEOUT)
+            .await
+            .ok_or(Error::Timeout(
+                BOT_RESPONSE_TIMEOUT,
+                "the bot's inline results",
+            ))?;
+        Ok(InlineResults {
+            query_id,
+            bot_id,
+            results,
+        })
+    }
+
+    /// Picks result `result_id` of an inline query and sends it into `to`.
+    pub async fn send_inline_result(
+        &self,
+        to: &str,
+        results: &InlineResults,
+        result_id: &str,
+    ) -> Result<ObservedMessage, Error> {
+        self.act(|state| {
+            let to = self.resolve(state, to)?;
+            let sent = state
+                .send_inline_result(self.id, to, results.query_id, result_id, None)
+                .map_err(|e| Error::rpc("send_inline_result", e))?;
+            Ok(ObservedMessage::from_stored(&sent.copy))
+        })
+    }
+
+    async fn next_from<T>(
+        &self,
+        timeout: Duration,
+        what: &'static str,
+        mut take: impl FnMut(&mut crate::state::Account) -> Option<T>,
+    ) -> Result<T, Error> {
+        let id = self.id;
+        self.shared
+            .wait_for(timeout, |state| {
+                state.accounts.get_mut(&id).and_then(&mut take)
+            })
+            .await
+            .ok_or(Error::Timeout(timeout, what))
     }
 
     /// Waits up to `timeout` for the next message someone else sent into a chat this user is
     /// in, and takes it from the user's inbox.
     pub async fn next_message(&self, timeout: Duration) -> Result<ObservedMessage, Error> {
-        let wait = async {
-            loop {
-                let notified = self.shared.changed.notified();
-                tokio::pin!(notified);
-                notified.as_mut().enable();
-                if let Some(m) = self
-                    .shared
-                    .lock()
-                    .accounts
-                    .get_mut(&self.id)
-                    .and_then(|a| a.inbox.pop_front())
-                {
-                    return m;
-                }
-                notified.await;
-            }
-        };
-        tokio::time::timeout(timeout, wait)
+        self.next_from(timeout, "the next message", |a| a.inbox.pop_front())
             .await
-            .map_err(|_| Error::Timeout(timeout, "the next message"))
+    }
+
+    /// Waits for the next edit someone else made to a message this user can see.
+    pub async fn next_edit(&self, timeout: Duration) -> Result<ObservedMessage, Error> {
+        self.next_from(timeout, "the next edit", |a| a.edits.pop_front())
+            .await
+    }
+
+    /// Waits for the next deletion someone else made in a chat this user is in.
+    pub async fn next_deletion(&self, timeout: Duration) -> Result<Deletion, Error> {
+        self.next_from(timeout, "the next deletion", |a| a.deletions.pop_front())
+            .await
     }
 
     /// Takes every message already in the inbox without waiting.

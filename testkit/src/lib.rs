@@ -53,7 +53,9 @@
 //! | [`wire`] | framing (Full, Abridged, Intermediate), MTProto 2.0 server crypto, service messages |
 //! | `server` | TCP accept loop, per-connection reader/writer, answering and pushing |
 //! | `rpc` | method dispatch, one file per TL namespace (`auth`, `messages`, `updates`, ...) |
-//! | `state` | the live world: accounts, message boxes, update logs, keys, connections |
+//! | `state` | the live world: accounts, groups and channels, boxes, update logs, keys |
+//! | `delivery` | sending, editing and deleting into every box a message touches |
+//! | `interactions` | callback queries and inline queries that wait for a bot |
 //! | `tl_build` | every TL object literal the server sends (the one file a layer bump touches) |
 //! | `srp` | server-side SRP for 2FA passwords |
 //! | [`world`] | the world description ([`World`], [`Bot`], [`User`]) |
@@ -67,8 +69,10 @@
 
 #![warn(missing_docs)]
 
+mod delivery;
 mod error;
 mod faults;
+mod interactions;
 mod kit;
 mod observed;
 mod random;
@@ -83,7 +87,10 @@ pub mod world;
 
 pub use error::Error;
 pub use kit::{ScriptedUser, TestKit};
-pub use observed::{Button, ObservedMessage, RpcCall};
+pub use observed::{
+    BotCommand, Button, CallbackAnswer, ChatKind, Deletion, InlineResult, InlineResults,
+    ObservedMedia, ObservedMessage, RpcCall,
+};
 pub use rpc::RpcFail;
 pub use session::HOME_DC;
-pub use world::{Bot, User, World};
+pub use world::{Bot, Group, User, World};

@@ -2,7 +2,8 @@
 
 use grammers_tl_types as tl;
 
-use crate::state::StoredMessage;
+use crate::state::{Media, StoredMessage};
+use crate::tl_build::PeerRef;
 
 /// A message as the scripted user who received it sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +12,8 @@ pub struct ObservedMessage {
     pub id: i32,
     /// The chat it is in: for a private chat, the other user's id.
     pub chat_id: i64,
+    /// Whether the chat is private, a basic group or a supergroup/channel.
+    pub chat_kind: ChatKind,
     /// Who sent it.
     pub sender_id: i64,
     /// The text (or caption).
@@ -23,6 +26,38 @@ pub struct ObservedMessage {
     pub reply_to: Option<i32>,
     /// Unix time it was sent.
     pub date: i32,
+    /// Unix time of the last edit.
+    pub edit_date: Option<i32>,
+    /// The bot it was sent via (inline results).
+    pub via_bot_id: Option<i64>,
+    /// The original sender, for forwarded messages.
+    pub forwarded_from: Option<i64>,
+    /// The attached photo or document.
+    pub media: Option<ObservedMedia>,
+}
+
+/// What kind of chat a message is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatKind {
+    /// A private chat; `chat_id` is the other user.
+    Private,
+    /// A basic group.
+    Group,
+    /// A supergroup or broadcast channel.
+    Channel,
+}
+
+/// A photo or document attached to a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedMedia {
+    /// `true` for a photo, `false` for a document.
+    pub is_photo: bool,
+    /// The file name.
+    pub name: String,
+    /// The MIME type.
+    pub mime_type: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
 }
 
 impl ObservedMessage {
@@ -31,12 +66,40 @@ impl ObservedMessage {
         Self {
             id: m.id,
             chat_id,
+            chat_kind: match m.peer {
+                PeerRef::User(_) => ChatKind::Private,
+                PeerRef::Chat(_) => ChatKind::Group,
+                PeerRef::Channel(_) => ChatKind::Channel,
+            },
             sender_id: m.from,
             text: m.text.clone(),
             entities: m.entities.clone(),
             buttons: buttons(m.reply_markup.as_ref()),
             reply_to: m.reply_to,
             date: m.date,
+            edit_date: m.edit_date,
+            via_bot_id: m.via_bot,
+            forwarded_from: m.forward.as_ref().map(|f| f.from),
+            media: m.media.as_ref().map(|media| {
+                let (is_photo, file) = match media {
+                    Media::Photo(f) => (true, f),
+                    Media::Document(f) => (false, f),
+                };
+                ObservedMedia {
+                    is_photo,
+                    name: file.name.clone(),
+                    mime_type: file.mime_type.clone(),
+                    bytes: file.bytes.to_vec(),
+                }
+            }),
+        }
+    }
+
+    pub(crate) fn peer(&self) -> PeerRef {
+        match self.chat_kind {
+            ChatKind::Private => PeerRef::User(self.chat_id),
+            ChatKind::Group => PeerRef::Chat(self.chat_id),
+            ChatKind::Channel => PeerRef::Channel(self.chat_id),
         }
     }
 
@@ -57,7 +120,7 @@ pub struct Button {
     pub url: Option<String>,
 }
 
-fn buttons(markup: Option<&tl::enums::ReplyMarkup>) -> Vec<Vec<Button>> {
+pub(crate) fn buttons(markup: Option<&tl::enums::ReplyMarkup>) -> Vec<Vec<Button>> {
     let Some(tl::enums::ReplyMarkup::ReplyInlineMarkup(markup)) = markup else {
         return Vec::new();
     };
@@ -92,4 +155,70 @@ pub struct RpcCall {
     pub method: String,
     /// The error name when the call failed, e.g. `PHONE_CODE_INVALID`.
     pub error: Option<String>,
+}
+
+/// Messages deleted from a chat, as the user who saw them go sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deletion {
+    /// The chat they were in (the other user's id for private chats).
+    pub chat_id: i64,
+    /// Their ids in this user's box (or the channel).
+    pub ids: Vec<i32>,
+}
+
+/// What a bot answered to a button press.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CallbackAnswer {
+    /// The toast or alert text.
+    pub message: Option<String>,
+    /// Shown as an alert (modal) rather than a toast.
+    pub alert: bool,
+    /// A URL to open.
+    pub url: Option<String>,
+}
+
+/// One result a bot offered for an inline query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineResult {
+    /// The bot's id for the result (pass it to pick the result).
+    pub id: String,
+    /// The result type (`article`, `photo`, ...).
+    pub kind: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its description.
+    pub description: Option<String>,
+    /// The text sent when the result is picked.
+    pub text: String,
+    /// Formatting of `text`.
+    pub entities: Vec<tl::enums::MessageEntity>,
+    /// A keyboard attached to the sent message.
+    pub reply_markup: Option<tl::enums::ReplyMarkup>,
+}
+
+/// A bot's answer to an inline query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineResults {
+    /// The query id (needed to pick a result).
+    pub query_id: i64,
+    /// The bot that answered.
+    pub bot_id: i64,
+    /// The results, in the bot's order.
+    pub results: Vec<InlineResult>,
+}
+
+impl InlineResults {
+    /// The result with this id.
+    pub fn get(&self, id: &str) -> Option<&InlineResult> {
+        self.results.iter().find(|r| r.id == id)
+    }
+}
+
+/// A command a bot registered with `bots.setBotCommands`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotCommand {
+    /// The command without the slash.
+    pub command: String,
+    /// Its description.
+    pub description: String,
 }

@@ -12,9 +12,13 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
+use grammers_tl_types::Serializable;
+
+use crate::interactions::BOT_RESPONSE_TIMEOUT;
 use crate::observed::RpcCall;
-use crate::rpc::{self, ConnInfo};
+use crate::rpc::{self, Answer, ConnInfo, RpcFail};
 use crate::state::{ConnEntry, Shared};
+use crate::tl_build;
 use crate::wire::crypto::{self, AuthKey};
 use crate::wire::framing::Framing;
 use crate::wire::mtp::{self, Inbound};
@@ -212,11 +216,24 @@ fn answer_request(
         });
         result
     });
+    shared.changed.notify_waiters();
     let answer = match result {
-        Ok(bytes) => mtp::rpc_result(msg_id, &bytes),
+        Ok(Answer::Now(bytes)) => mtp::rpc_result(msg_id, &bytes),
+        Ok(deferred) => {
+            // The answer waits for a bot; answer from a task so the connection keeps reading.
+            let shared = Arc::clone(shared);
+            let out = out.clone();
+            tokio::spawn(async move {
+                let answer = wait_for_bot(&shared, deferred).await;
+                let _ = out.send(match answer {
+                    Ok(bytes) => mtp::rpc_result(msg_id, &bytes),
+                    Err(fail) => mtp::rpc_error(msg_id, fail.code, &fail.name),
+                });
+            });
+            return;
+        }
         Err(fail) => mtp::rpc_error(msg_id, fail.code, &fail.name),
     };
-    shared.changed.notify_waiters();
     match shared.faults.answer_delay() {
         Some(delay) => {
             let out = out.clone();
@@ -227,6 +244,32 @@ fn answer_request(
         }
         None => {
             let _ = out.send(answer);
+        }
+    }
+}
+
+async fn wait_for_bot(shared: &Shared, deferred: Answer) -> Result<Vec<u8>, RpcFail> {
+    let timeout = || RpcFail::bad_request("BOT_RESPONSE_TIMEOUT");
+    match deferred {
+        Answer::Now(bytes) => Ok(bytes),
+        Answer::WaitCallback(query_id) => {
+            let answer = shared
+                .callback_answer(query_id, BOT_RESPONSE_TIMEOUT)
+                .await
+                .ok_or_else(timeout)?;
+            Ok(tl_build::bot_callback_answer(answer.message, answer.alert, answer.url).to_bytes())
+        }
+        Answer::WaitInline {
+            query_id,
+            viewer,
+            bot,
+        } => {
+            let results = shared
+                .inline_results(query_id, BOT_RESPONSE_TIMEOUT)
+                .await
+                .ok_or_else(timeout)?;
+            let users = shared.lock().users_for(viewer, &[bot]);
+            Ok(tl_build::bot_results(query_id, &results, users).to_bytes())
         }
     }
 }

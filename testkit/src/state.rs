@@ -13,8 +13,9 @@ use grammers_tl_types::Serializable;
 use tokio::sync::{Notify, mpsc};
 
 use crate::error::Error;
-use crate::observed::{ObservedMessage, RpcCall};
-use crate::rpc::RpcFail;
+use crate::observed::{
+    BotCommand, CallbackAnswer, Deletion, InlineResult, ObservedMessage, RpcCall,
+};
 use crate::srp::{Challenge, Verifier};
 use crate::tl_build::{self, PeerRef};
 use crate::wire::crypto::AuthKey;
@@ -69,10 +70,17 @@ pub(crate) struct Account {
     pub(crate) qts: i32,
     pub(crate) seq: i32,
     pub(crate) log: Vec<LoggedUpdate>,
+    /// Updates at or below this pts were forgotten: older clients get `differenceTooLong`.
+    pub(crate) log_floor: i32,
+    /// Private chats and basic groups; channels keep their own box in [`Room`].
     pub(crate) messages: BTreeMap<i32, StoredMessage>,
-    next_message_id: i32,
-    /// Messages others sent to this account, for the test driver (`next_message`).
+    pub(crate) next_message_id: i32,
+    /// What others did to this account, for the test driver.
     pub(crate) inbox: VecDeque<ObservedMessage>,
+    pub(crate) edits: VecDeque<ObservedMessage>,
+    pub(crate) deletions: VecDeque<Deletion>,
+    /// Commands a bot registered with `bots.setBotCommands`.
+    pub(crate) bot_commands: Vec<BotCommand>,
 }
 
 impl Account {
@@ -80,36 +88,126 @@ impl Account {
         matches!(self.kind, AccountKind::Bot { .. })
     }
 
-    fn next_id(&mut self) -> i32 {
+    pub(crate) fn next_id(&mut self) -> i32 {
         self.next_message_id += 1;
         self.next_message_id
     }
 }
 
-/// One message in one account's box.
+/// Basic group, supergroup or broadcast channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RoomKind {
+    Group,
+    Supergroup,
+    Broadcast,
+}
+
+/// A group or channel. Basic groups keep messages in each member's box (as Telegram does);
+/// supergroups and channels have one box, ids and pts of their own.
+pub(crate) struct Room {
+    pub(crate) id: i64,
+    pub(crate) access_hash: i64,
+    pub(crate) kind: RoomKind,
+    pub(crate) title: String,
+    pub(crate) username: Option<String>,
+    pub(crate) members: Vec<i64>,
+    pub(crate) creator: i64,
+    pub(crate) date: i32,
+    pub(crate) pts: i32,
+    pub(crate) log: Vec<LoggedUpdate>,
+    pub(crate) messages: BTreeMap<i32, StoredMessage>,
+    pub(crate) next_message_id: i32,
+}
+
+impl Room {
+    pub(crate) fn peer(&self) -> PeerRef {
+        match self.kind {
+            RoomKind::Group => PeerRef::Chat(self.id),
+            RoomKind::Supergroup | RoomKind::Broadcast => PeerRef::Channel(self.id),
+        }
+    }
+
+    pub(crate) fn is_channel(&self) -> bool {
+        self.kind != RoomKind::Group
+    }
+}
+
+/// An uploaded file attached to a message.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredFile {
+    pub(crate) id: i64,
+    pub(crate) access_hash: i64,
+    pub(crate) date: i32,
+    pub(crate) name: String,
+    pub(crate) mime_type: String,
+    pub(crate) bytes: Arc<Vec<u8>>,
+}
+
+/// A message's media.
+#[derive(Debug, Clone)]
+pub(crate) enum Media {
+    Photo(StoredFile),
+    Document(StoredFile),
+}
+
+/// Where a forwarded message came from.
+#[derive(Debug, Clone)]
+pub(crate) struct Forward {
+    pub(crate) from: i64,
+    pub(crate) date: i32,
+}
+
+/// One message in one box.
 #[derive(Debug, Clone)]
 pub(crate) struct StoredMessage {
     pub(crate) id: i32,
     /// Same for every box's copy of one sent message.
     pub(crate) global_id: u64,
+    /// The chat, from the box owner's point of view.
     pub(crate) peer: PeerRef,
     pub(crate) from: i64,
-    pub(crate) out: bool,
+    /// A broadcast channel post (shown without a sender).
+    pub(crate) post: bool,
     pub(crate) date: i32,
     pub(crate) text: String,
     pub(crate) entities: Vec<tl::enums::MessageEntity>,
     pub(crate) reply_markup: Option<tl::enums::ReplyMarkup>,
     pub(crate) reply_to: Option<i32>,
     pub(crate) edit_date: Option<i32>,
+    pub(crate) media: Option<Media>,
+    pub(crate) forward: Option<Forward>,
+    pub(crate) via_bot: Option<i64>,
 }
 
-/// An update in an account's log, replayed by `updates.getDifference`.
+impl StoredMessage {
+    /// Accounts the message mentions (sent along as `users`).
+    pub(crate) fn user_ids(&self) -> Vec<i64> {
+        let mut ids = vec![self.from];
+        if let PeerRef::User(id) = self.peer {
+            ids.push(id);
+        }
+        ids.extend(self.forward.as_ref().map(|f| f.from));
+        ids.extend(self.via_bot);
+        ids
+    }
+
+    /// Groups or channels the message mentions (sent along as `chats`).
+    pub(crate) fn chat_refs(&self) -> Vec<PeerRef> {
+        match self.peer {
+            PeerRef::User(_) => Vec::new(),
+            peer => vec![peer],
+        }
+    }
+}
+
+/// An update in an account's or channel's log, replayed by the difference RPCs.
 #[derive(Debug, Clone)]
 pub(crate) struct LoggedUpdate {
+    /// The pts after this update.
     pub(crate) pts: i32,
     pub(crate) update: tl::enums::Update,
-    /// Accounts the update mentions (sent along as `users`).
     pub(crate) users: Vec<i64>,
+    pub(crate) chats: Vec<PeerRef>,
 }
 
 /// An auth key the server accepts, and what it is logged in as.
@@ -141,14 +239,32 @@ pub(crate) struct Draft {
     pub(crate) text: String,
     pub(crate) entities: Vec<tl::enums::MessageEntity>,
     pub(crate) reply_markup: Option<tl::enums::ReplyMarkup>,
-    /// Id of the replied-to message in the *sender's* box.
+    /// Id of the replied-to message as the *sender* sees it.
     pub(crate) reply_to: Option<i32>,
+    pub(crate) media: Option<Media>,
+    pub(crate) forward: Option<Forward>,
+    pub(crate) via_bot: Option<i64>,
+}
+
+/// A callback query waiting for the bot's answer.
+pub(crate) struct PendingCallback {
+    pub(crate) bot: i64,
+    pub(crate) answer: Option<CallbackAnswer>,
+}
+
+/// An inline query waiting for (or holding) the bot's results.
+pub(crate) struct PendingInline {
+    pub(crate) user: i64,
+    pub(crate) bot: i64,
+    pub(crate) query: String,
+    pub(crate) results: Option<Vec<InlineResult>>,
 }
 
 /// The live world.
 pub(crate) struct State {
     pub(crate) accounts: HashMap<i64, Account>,
-    usernames: HashMap<String, i64>,
+    pub(crate) rooms: HashMap<i64, Room>,
+    usernames: HashMap<String, PeerRef>,
     phones: HashMap<String, i64>,
     pub(crate) apps: Vec<(i32, String)>,
     pub(crate) keys: HashMap<i64, KeySlot>,
@@ -156,11 +272,18 @@ pub(crate) struct State {
     pub(crate) fixed_code: Option<String>,
     pub(crate) conns: HashMap<u64, ConnEntry>,
     pub(crate) rpc_log: Vec<RpcCall>,
+    pub(crate) callbacks: HashMap<i64, PendingCallback>,
+    pub(crate) inline_queries: HashMap<i64, PendingInline>,
+    /// Upload parts by (account, file id).
+    pub(crate) uploads: HashMap<(i64, i64), BTreeMap<i32, Vec<u8>>>,
+    /// Files attached to messages, by file id (for downloads).
+    pub(crate) files: HashMap<i64, StoredFile>,
     /// Fault: store updates but do not push them.
     pub(crate) pushes_paused: bool,
     /// Fault: pts to skip before an account's next update (forces a client-side gap).
     pub(crate) pts_gaps: HashMap<i64, i32>,
     next_global_id: u64,
+    next_room_id: i64,
 }
 
 impl State {
@@ -168,6 +291,7 @@ impl State {
     pub(crate) fn from_world(world: &World) -> Result<State, Error> {
         let mut state = State {
             accounts: HashMap::new(),
+            rooms: HashMap::new(),
             usernames: HashMap::new(),
             phones: HashMap::new(),
             apps: world
@@ -180,9 +304,14 @@ impl State {
             fixed_code: world.login_code.clone(),
             conns: HashMap::new(),
             rpc_log: Vec::new(),
+            callbacks: HashMap::new(),
+            inline_queries: HashMap::new(),
+            uploads: HashMap::new(),
+            files: HashMap::new(),
             pushes_paused: false,
             pts_gaps: HashMap::new(),
             next_global_id: 0,
+            next_room_id: 0,
         };
         for bot in &world.bots {
             let id = bot
@@ -190,7 +319,7 @@ impl State {
                 .split_once(':')
                 .and_then(|(id, secret)| (!secret.is_empty()).then_some(id))
                 .and_then(|id| id.parse::<i64>().ok())
-                .filter(|id| *id > 0)
+                .filter(|id| (1..=0xff_ffff_ffff).contains(id))
                 .ok_or_else(|| Error::World {
                     what: "bot token must look like `<numeric id>:<secret>`".into(),
                 })?;
@@ -232,6 +361,28 @@ impl State {
             account.hint = user.hint.clone();
             state.insert(account)?;
         }
+        for group in &world.groups {
+            let mut members = Vec::new();
+            for who in &group.members {
+                let id = state.find_account(who).ok_or_else(|| Error::World {
+                    what: format!("group {:?} lists unknown member {who:?}", group.title),
+                })?;
+                if !members.contains(&id) {
+                    members.push(id);
+                }
+            }
+            if members.is_empty() {
+                return Err(Error::World {
+                    what: format!("group {:?} has no members", group.title),
+                });
+            }
+            state.create_room(
+                group.kind,
+                group.title.clone(),
+                group.username.clone(),
+                members,
+            )?;
+        }
         Ok(state)
     }
 
@@ -242,12 +393,7 @@ impl State {
             });
         }
         if let Some(username) = &account.username {
-            let key = username.to_lowercase();
-            if self.usernames.insert(key, account.id).is_some() {
-                return Err(Error::World {
-                    what: format!("two accounts share the username @{username}"),
-                });
-            }
+            self.claim_username(username, PeerRef::User(account.id))?;
         }
         if let Some(phone) = &account.phone
             && self.phones.insert(phone.clone(), account.id).is_some()
@@ -260,28 +406,90 @@ impl State {
         Ok(())
     }
 
-    /// Finds an account by `@username`, username, `+phone` or numeric id.
-    pub(crate) fn find(&self, who: &str) -> Option<i64> {
+    fn claim_username(&mut self, username: &str, peer: PeerRef) -> Result<(), Error> {
+        if self
+            .usernames
+            .insert(username.to_lowercase(), peer)
+            .is_some()
+        {
+            return Err(Error::World {
+                what: format!("the username @{username} is used twice"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Creates a group or channel; the first member is its creator.
+    pub(crate) fn create_room(
+        &mut self,
+        kind: RoomKind,
+        title: String,
+        username: Option<String>,
+        members: Vec<i64>,
+    ) -> Result<PeerRef, Error> {
+        self.next_room_id += 1;
+        let id = match kind {
+            RoomKind::Group => 4_000_000 + self.next_room_id,
+            RoomKind::Supergroup | RoomKind::Broadcast => 2_000_000_000 + self.next_room_id,
+        };
+        let room = Room {
+            id,
+            access_hash: crate::random::i64(),
+            kind,
+            title,
+            username: username.clone(),
+            creator: members[0],
+            members,
+            date: now(),
+            pts: INITIAL_PTS,
+            log: Vec::new(),
+            messages: BTreeMap::new(),
+            next_message_id: 0,
+        };
+        let peer = room.peer();
+        if let Some(username) = &username {
+            self.claim_username(username, peer)?;
+        }
+        self.rooms.insert(id, room);
+        Ok(peer)
+    }
+
+    /// Finds a user or bot by `@username`, username, `+phone` or numeric id.
+    pub(crate) fn find_account(&self, who: &str) -> Option<i64> {
+        match self.find(who)? {
+            PeerRef::User(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Finds any peer by `@username`, username, `+phone`, numeric id or group title.
+    pub(crate) fn find(&self, who: &str) -> Option<PeerRef> {
         let who = who.trim();
         let name = who.strip_prefix('@').unwrap_or(who).to_lowercase();
-        if let Some(id) = self.usernames.get(&name) {
-            return Some(*id);
+        if let Some(peer) = self.usernames.get(&name) {
+            return Some(*peer);
         }
         if who.starts_with('+')
             && let Some(id) = phone_digits(who).and_then(|d| self.phones.get(&d))
         {
-            return Some(*id);
+            return Some(PeerRef::User(*id));
         }
-        who.parse::<i64>()
-            .ok()
-            .filter(|id| self.accounts.contains_key(id))
+        if let Ok(id) = who.parse::<i64>() {
+            if self.accounts.contains_key(&id) {
+                return Some(PeerRef::User(id));
+            }
+            if let Some(room) = self.rooms.get(&id) {
+                return Some(room.peer());
+            }
+        }
+        self.rooms.values().find(|r| r.title == who).map(Room::peer)
     }
 
     pub(crate) fn by_phone(&self, digits: &str) -> Option<i64> {
         self.phones.get(digits).copied()
     }
 
-    pub(crate) fn by_username(&self, username: &str) -> Option<i64> {
+    pub(crate) fn by_username(&self, username: &str) -> Option<PeerRef> {
         self.usernames.get(&username.to_lowercase()).copied()
     }
 
@@ -320,119 +528,9 @@ impl State {
         key
     }
 
-    fn next_global(&mut self) -> u64 {
+    pub(crate) fn next_global(&mut self) -> u64 {
         self.next_global_id += 1;
         self.next_global_id
-    }
-
-    /// Sends a private message from `from` to `to`, delivering it to both boxes, logging the
-    /// updates and pushing them to every connection of both accounts except `origin_conn`
-    /// (which gets the sender's answer directly). Returns the sender's copy and its pts.
-    pub(crate) fn send_private(
-        &mut self,
-        from: i64,
-        to: i64,
-        draft: Draft,
-        origin_conn: Option<u64>,
-    ) -> Result<(StoredMessage, i32), RpcFail> {
-        if !self.accounts.contains_key(&to) {
-            return Err(RpcFail::bad_request("PEER_ID_INVALID"));
-        }
-        if draft.text.is_empty() {
-            return Err(RpcFail::bad_request("MESSAGE_EMPTY"));
-        }
-        if draft.text.chars().count() > 4096 {
-            return Err(RpcFail::bad_request("MESSAGE_TOO_LONG"));
-        }
-        let sender = &self.accounts[&from];
-        if let Some(reply_to) = draft.reply_to
-            && !sender.messages.contains_key(&reply_to)
-        {
-            return Err(RpcFail::bad_request("REPLY_TO_INVALID"));
-        }
-        let global_id = self.next_global();
-        let date = now();
-        let recipient_reply_to = draft.reply_to.and_then(|id| {
-            let g = self.accounts[&from].messages[&id].global_id;
-            self.accounts[&to]
-                .messages
-                .values()
-                .find(|m| m.global_id == g)
-                .map(|m| m.id)
-        });
-
-        let sender = self.accounts.get_mut(&from).expect("checked above");
-        let sender_copy = StoredMessage {
-            id: sender.next_id(),
-            global_id,
-            peer: PeerRef::User(to),
-            from,
-            out: true,
-            date,
-            text: draft.text.clone(),
-            entities: draft.entities.clone(),
-            reply_markup: draft.reply_markup.clone(),
-            reply_to: draft.reply_to,
-            edit_date: None,
-        };
-        let sender_pts = self.log_new_message(from, sender_copy.clone(), vec![from, to]);
-        self.push_new_message(from, &sender_copy, sender_pts, &[from, to], origin_conn);
-
-        if to != from {
-            let recipient = self.accounts.get_mut(&to).expect("checked above");
-            let copy = StoredMessage {
-                id: recipient.next_id(),
-                global_id,
-                peer: PeerRef::User(from),
-                from,
-                out: false,
-                date,
-                text: draft.text,
-                entities: draft.entities,
-                reply_markup: draft.reply_markup,
-                reply_to: recipient_reply_to,
-                edit_date: None,
-            };
-            let pts = self.log_new_message(to, copy.clone(), vec![from, to]);
-            self.push_new_message(to, &copy, pts, &[from, to], None);
-            let observed = ObservedMessage::from_stored(&copy);
-            self.accounts
-                .get_mut(&to)
-                .expect("checked above")
-                .inbox
-                .push_back(observed);
-        }
-        Ok((sender_copy, sender_pts))
-    }
-
-    fn log_new_message(&mut self, owner: i64, message: StoredMessage, users: Vec<i64>) -> i32 {
-        let gap = self.pts_gaps.remove(&owner).unwrap_or(0);
-        let account = self.accounts.get_mut(&owner).expect("owner exists");
-        account.pts += 1 + gap;
-        let pts = account.pts;
-        account.log.push(LoggedUpdate {
-            pts,
-            update: tl_build::update_new_message(&message, pts),
-            users,
-        });
-        account.messages.insert(message.id, message);
-        pts
-    }
-
-    fn push_new_message(
-        &self,
-        owner: i64,
-        message: &StoredMessage,
-        pts: i32,
-        users: &[i64],
-        except: Option<u64>,
-    ) {
-        let updates = tl_build::updates(
-            vec![tl_build::update_new_message(message, pts)],
-            self.users_for(owner, users),
-            message.date,
-        );
-        self.push(owner, &updates, except);
     }
 
     /// The accounts `ids` as `viewer` sees them (deduplicated).
@@ -447,6 +545,41 @@ impl State {
             .filter_map(|id| self.accounts.get(id))
             .map(|a| tl_build::user(a, viewer))
             .collect()
+    }
+
+    /// The groups and channels `peers` as `viewer` sees them (deduplicated).
+    pub(crate) fn chats_for(&self, viewer: i64, peers: &[PeerRef]) -> Vec<tl::enums::Chat> {
+        let mut seen = Vec::with_capacity(peers.len());
+        peers
+            .iter()
+            .filter_map(|p| match p {
+                PeerRef::Chat(id) | PeerRef::Channel(id) => Some(*id),
+                PeerRef::User(_) => None,
+            })
+            .filter(|id| {
+                let fresh = !seen.contains(id);
+                seen.push(*id);
+                fresh
+            })
+            .filter_map(|id| self.rooms.get(&id))
+            .map(|r| tl_build::chat(r, viewer))
+            .collect()
+    }
+
+    /// Wraps updates for `viewer` with the users and chats they mention.
+    pub(crate) fn updates_for(
+        &self,
+        viewer: i64,
+        updates: Vec<tl::enums::Update>,
+        users: &[i64],
+        chats: &[PeerRef],
+    ) -> tl::enums::Updates {
+        tl_build::updates(
+            updates,
+            self.users_for(viewer, users),
+            self.chats_for(viewer, chats),
+            now(),
+        )
     }
 
     /// Pushes updates to every connection logged in as `account`.
@@ -468,6 +601,50 @@ impl State {
                 let _ = conn.push.send(body);
             }
         }
+    }
+
+    /// Takes the next pts of an account (honouring an injected gap) and logs the update.
+    pub(crate) fn log_account_update(
+        &mut self,
+        owner: i64,
+        pts_count: i32,
+        make: impl FnOnce(i32) -> tl::enums::Update,
+        users: Vec<i64>,
+        chats: Vec<PeerRef>,
+    ) -> (i32, tl::enums::Update) {
+        let gap = self.pts_gaps.remove(&owner).unwrap_or(0);
+        let account = self.accounts.get_mut(&owner).expect("owner exists");
+        account.pts += pts_count + gap;
+        let pts = account.pts;
+        let update = make(pts);
+        account.log.push(LoggedUpdate {
+            pts,
+            update: update.clone(),
+            users,
+            chats,
+        });
+        (pts, update)
+    }
+
+    /// Takes the next pts of a channel and logs the update.
+    pub(crate) fn log_channel_update(
+        &mut self,
+        channel: i64,
+        pts_count: i32,
+        make: impl FnOnce(i32) -> tl::enums::Update,
+        users: Vec<i64>,
+    ) -> (i32, tl::enums::Update) {
+        let room = self.rooms.get_mut(&channel).expect("channel exists");
+        room.pts += pts_count;
+        let pts = room.pts;
+        let update = make(pts);
+        room.log.push(LoggedUpdate {
+            pts,
+            update: update.clone(),
+            users,
+            chats: vec![PeerRef::Channel(channel)],
+        });
+        (pts, update)
     }
 }
 
@@ -494,9 +671,13 @@ impl Account {
             qts: 0,
             seq: 0,
             log: Vec::new(),
+            log_floor: 0,
             messages: BTreeMap::new(),
             next_message_id: 0,
             inbox: VecDeque::new(),
+            edits: VecDeque::new(),
+            deletions: VecDeque::new(),
+            bot_commands: Vec::new(),
         }
     }
 }

@@ -6,26 +6,168 @@
 
 use grammers_tl_types as tl;
 
-use crate::state::{Account, StoredMessage};
+use crate::state::{Account, Media, Room, RoomKind, StoredMessage};
 
 /// The peer a message lives in, from its owner's point of view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum PeerRef {
     /// A private chat with this user.
     User(i64),
+    /// A basic group.
+    Chat(i64),
+    /// A supergroup or broadcast channel.
+    Channel(i64),
 }
 
 impl PeerRef {
     /// The user, chat or channel id without any Bot API style prefix.
     pub(crate) fn bare_id(self) -> i64 {
         match self {
-            PeerRef::User(id) => id,
+            PeerRef::User(id) | PeerRef::Chat(id) | PeerRef::Channel(id) => id,
         }
     }
 
     pub(crate) fn to_tl(self) -> tl::enums::Peer {
         match self {
             PeerRef::User(user_id) => tl::enums::Peer::User(tl::types::PeerUser { user_id }),
+            PeerRef::Chat(chat_id) => tl::enums::Peer::Chat(tl::types::PeerChat { chat_id }),
+            PeerRef::Channel(channel_id) => {
+                tl::enums::Peer::Channel(tl::types::PeerChannel { channel_id })
+            }
+        }
+    }
+}
+
+/// A group or channel as `viewer` sees it (channels with their access hash).
+pub(crate) fn chat(room: &Room, viewer: i64) -> tl::enums::Chat {
+    let member = room.members.contains(&viewer);
+    match room.kind {
+        RoomKind::Group => tl::enums::Chat::Chat(tl::types::Chat {
+            creator: room.creator == viewer,
+            left: !member,
+            deactivated: false,
+            call_active: false,
+            call_not_empty: false,
+            noforwards: false,
+            id: room.id,
+            title: room.title.clone(),
+            photo: tl::enums::ChatPhoto::Empty,
+            participants_count: room.members.len() as i32,
+            date: room.date,
+            version: 1,
+            migrated_to: None,
+            admin_rights: None,
+            default_banned_rights: None,
+        }),
+        RoomKind::Supergroup | RoomKind::Broadcast => {
+            tl::enums::Chat::Channel(tl::types::Channel {
+                creator: room.creator == viewer,
+                left: !member,
+                broadcast: room.kind == RoomKind::Broadcast,
+                verified: false,
+                megagroup: room.kind == RoomKind::Supergroup,
+                restricted: false,
+                signatures: false,
+                min: false,
+                scam: false,
+                has_link: false,
+                has_geo: false,
+                slowmode_enabled: false,
+                call_active: false,
+                call_not_empty: false,
+                fake: false,
+                gigagroup: false,
+                noforwards: false,
+                join_to_send: false,
+                join_request: false,
+                forum: false,
+                stories_hidden: false,
+                stories_hidden_min: false,
+                stories_unavailable: true,
+                signature_profiles: false,
+                autotranslation: false,
+                broadcast_messages_allowed: false,
+                monoforum: false,
+                forum_tabs: false,
+                id: room.id,
+                access_hash: Some(room.access_hash),
+                title: room.title.clone(),
+                username: room.username.clone(),
+                photo: tl::enums::ChatPhoto::Empty,
+                date: room.date,
+                restriction_reason: None,
+                admin_rights: None,
+                banned_rights: None,
+                default_banned_rights: None,
+                participants_count: Some(room.members.len() as i32),
+                usernames: None,
+                stories_max_id: None,
+                color: None,
+                profile_color: None,
+                emoji_status: None,
+                level: None,
+                subscription_until_date: None,
+                bot_verification_icon: None,
+                send_paid_messages_stars: None,
+                linked_monoforum_id: None,
+                linked_community_id: None,
+            })
+        }
+    }
+}
+
+/// The media of a stored message.
+pub(crate) fn media(media: &Media) -> tl::enums::MessageMedia {
+    match media {
+        Media::Photo(file) => tl::enums::MessageMedia::Photo(tl::types::MessageMediaPhoto {
+            spoiler: false,
+            live_photo: false,
+            photo: Some(tl::enums::Photo::Photo(tl::types::Photo {
+                has_stickers: false,
+                id: file.id,
+                access_hash: file.access_hash,
+                file_reference: file.id.to_le_bytes().to_vec(),
+                date: file.date,
+                sizes: vec![tl::enums::PhotoSize::Size(tl::types::PhotoSize {
+                    r#type: "x".into(),
+                    w: 800,
+                    h: 800,
+                    size: file.bytes.len() as i32,
+                })],
+                video_sizes: None,
+                dc_id: 2,
+            })),
+            ttl_seconds: None,
+            video: None,
+        }),
+        Media::Document(file) => {
+            tl::enums::MessageMedia::Document(tl::types::MessageMediaDocument {
+                nopremium: false,
+                spoiler: false,
+                video: false,
+                round: false,
+                voice: false,
+                document: Some(tl::enums::Document::Document(tl::types::Document {
+                    id: file.id,
+                    access_hash: file.access_hash,
+                    file_reference: file.id.to_le_bytes().to_vec(),
+                    date: file.date,
+                    mime_type: file.mime_type.clone(),
+                    size: file.bytes.len() as i64,
+                    thumbs: None,
+                    video_thumbs: None,
+                    dc_id: 2,
+                    attributes: vec![tl::enums::DocumentAttribute::Filename(
+                        tl::types::DocumentAttributeFilename {
+                            file_name: file.name.clone(),
+                        },
+                    )],
+                })),
+                alt_documents: None,
+                video_cover: None,
+                video_timestamp: None,
+                ttl_seconds: None,
+            })
         }
     }
 }
@@ -202,14 +344,15 @@ fn notify_settings() -> tl::enums::PeerNotifySettings {
     })
 }
 
-/// A stored message as its owner sees it.
-pub(crate) fn message(m: &StoredMessage) -> tl::enums::Message {
+/// A stored message as `viewer` sees it.
+pub(crate) fn message(m: &StoredMessage, viewer: i64) -> tl::enums::Message {
+    let is_channel_post = matches!(m.peer, PeerRef::Channel(_)) && m.post;
     tl::enums::Message::Message(tl::types::Message {
-        out: m.out,
+        out: m.from == viewer,
         mentioned: false,
         media_unread: false,
         silent: false,
-        post: false,
+        post: is_channel_post,
         from_scheduled: false,
         legacy: false,
         edit_hide: false,
@@ -221,13 +364,29 @@ pub(crate) fn message(m: &StoredMessage) -> tl::enums::Message {
         paid_suggested_post_stars: false,
         paid_suggested_post_ton: false,
         id: m.id,
-        from_id: Some(PeerRef::User(m.from).to_tl()),
+        from_id: (!is_channel_post).then(|| PeerRef::User(m.from).to_tl()),
         from_boosts_applied: None,
         from_rank: None,
         peer_id: m.peer.to_tl(),
         saved_peer_id: None,
-        fwd_from: None,
-        via_bot_id: None,
+        fwd_from: m.forward.as_ref().map(|f| {
+            tl::enums::MessageFwdHeader::Header(tl::types::MessageFwdHeader {
+                imported: false,
+                saved_out: false,
+                from_id: Some(PeerRef::User(f.from).to_tl()),
+                from_name: None,
+                date: f.date,
+                channel_post: None,
+                post_author: None,
+                saved_from_peer: None,
+                saved_from_msg_id: None,
+                saved_from_id: None,
+                saved_from_name: None,
+                saved_date: None,
+                psa_type: None,
+            })
+        }),
+        via_bot_id: m.via_bot,
         via_business_bot_id: None,
         guestchat_via_from: None,
         reply_to: m.reply_to.map(|id| {
@@ -250,7 +409,7 @@ pub(crate) fn message(m: &StoredMessage) -> tl::enums::Message {
         }),
         date: m.date,
         message: m.text.clone(),
-        media: None,
+        media: m.media.as_ref().map(media),
         reply_markup: m.reply_markup.clone(),
         entities: (!m.entities.is_empty()).then(|| m.entities.clone()),
         views: None,
@@ -274,27 +433,94 @@ pub(crate) fn message(m: &StoredMessage) -> tl::enums::Message {
     })
 }
 
-/// `updateNewMessage`.
-pub(crate) fn update_new_message(m: &StoredMessage, pts: i32) -> tl::enums::Update {
-    tl::enums::Update::NewMessage(tl::types::UpdateNewMessage {
-        message: message(m),
-        pts,
-        pts_count: 1,
-    })
+/// `updateNewMessage` or `updateNewChannelMessage`, as `viewer` sees it.
+pub(crate) fn update_new_message(m: &StoredMessage, viewer: i64, pts: i32) -> tl::enums::Update {
+    let message = message(m, viewer);
+    match m.peer {
+        PeerRef::Channel(_) => {
+            tl::enums::Update::NewChannelMessage(tl::types::UpdateNewChannelMessage {
+                message,
+                pts,
+                pts_count: 1,
+            })
+        }
+        _ => tl::enums::Update::NewMessage(tl::types::UpdateNewMessage {
+            message,
+            pts,
+            pts_count: 1,
+        }),
+    }
+}
+
+/// `updateEditMessage` or `updateEditChannelMessage`, as `viewer` sees it.
+pub(crate) fn update_edit_message(m: &StoredMessage, viewer: i64, pts: i32) -> tl::enums::Update {
+    let message = message(m, viewer);
+    match m.peer {
+        PeerRef::Channel(_) => {
+            tl::enums::Update::EditChannelMessage(tl::types::UpdateEditChannelMessage {
+                message,
+                pts,
+                pts_count: 1,
+            })
+        }
+        _ => tl::enums::Update::EditMessage(tl::types::UpdateEditMessage {
+            message,
+            pts,
+            pts_count: 1,
+        }),
+    }
+}
+
+/// `updateDeleteMessages` or `updateDeleteChannelMessages`.
+pub(crate) fn update_delete_messages(
+    channel: Option<i64>,
+    messages: Vec<i32>,
+    pts: i32,
+) -> tl::enums::Update {
+    let pts_count = messages.len() as i32;
+    match channel {
+        Some(channel_id) => {
+            tl::enums::Update::DeleteChannelMessages(tl::types::UpdateDeleteChannelMessages {
+                channel_id,
+                messages,
+                pts,
+                pts_count,
+            })
+        }
+        None => tl::enums::Update::DeleteMessages(tl::types::UpdateDeleteMessages {
+            messages,
+            pts,
+            pts_count,
+        }),
+    }
+}
+
+/// `updateMessageID`, mapping a client's random_id to the new message id.
+pub(crate) fn update_message_id(id: i32, random_id: i64) -> tl::enums::Update {
+    tl::enums::Update::MessageId(tl::types::UpdateMessageId { id, random_id })
 }
 
 /// An `updates` container (seq 0: the testkit has no seq-ordered updates).
 pub(crate) fn updates(
     updates: Vec<tl::enums::Update>,
     users: Vec<tl::enums::User>,
+    chats: Vec<tl::enums::Chat>,
     date: i32,
 ) -> tl::enums::Updates {
     tl::enums::Updates::Updates(tl::types::Updates {
         updates,
         users,
-        chats: Vec::new(),
+        chats,
         date,
         seq: 0,
+    })
+}
+
+/// `messages.affectedMessages`.
+pub(crate) fn affected_messages(pts: i32, pts_count: i32) -> tl::enums::messages::AffectedMessages {
+    tl::enums::messages::AffectedMessages::Messages(tl::types::messages::AffectedMessages {
+        pts,
+        pts_count,
     })
 }
 
@@ -306,7 +532,7 @@ pub(crate) fn short_sent_message(m: &StoredMessage, pts: i32) -> tl::enums::Upda
         pts,
         pts_count: 1,
         date: m.date,
-        media: None,
+        media: m.media.as_ref().map(media),
         entities: (!m.entities.is_empty()).then(|| m.entities.clone()),
         ttl_period: None,
     })
@@ -446,12 +672,178 @@ pub(crate) fn password(
     })
 }
 
-/// `contacts.resolvedPeer` for a user.
-pub(crate) fn resolved_user(account: &Account, viewer: i64) -> tl::enums::contacts::ResolvedPeer {
+/// `contacts.resolvedPeer`.
+pub(crate) fn resolved_peer(
+    peer: PeerRef,
+    users: Vec<tl::enums::User>,
+    chats: Vec<tl::enums::Chat>,
+) -> tl::enums::contacts::ResolvedPeer {
     tl::enums::contacts::ResolvedPeer::Peer(tl::types::contacts::ResolvedPeer {
-        peer: PeerRef::User(account.id).to_tl(),
-        chats: Vec::new(),
-        users: vec![user(account, viewer)],
+        peer: peer.to_tl(),
+        chats,
+        users,
+    })
+}
+
+/// An empty message slot (for ids that do not exist).
+pub(crate) fn message_empty(id: i32) -> tl::enums::Message {
+    tl::enums::Message::Empty(tl::types::MessageEmpty { id, peer_id: None })
+}
+
+/// `messages.messages`.
+pub(crate) fn messages(
+    messages: Vec<tl::enums::Message>,
+    users: Vec<tl::enums::User>,
+    chats: Vec<tl::enums::Chat>,
+) -> tl::enums::messages::Messages {
+    tl::enums::messages::Messages::Messages(tl::types::messages::Messages {
+        messages,
+        topics: Vec::new(),
+        chats,
+        users,
+    })
+}
+
+/// `messages.channelMessages`.
+pub(crate) fn channel_messages(
+    pts: i32,
+    messages: Vec<tl::enums::Message>,
+    users: Vec<tl::enums::User>,
+    chats: Vec<tl::enums::Chat>,
+) -> tl::enums::messages::Messages {
+    tl::enums::messages::Messages::ChannelMessages(tl::types::messages::ChannelMessages {
+        inexact: false,
+        pts,
+        count: messages.len() as i32,
+        offset_id_offset: None,
+        messages,
+        topics: Vec::new(),
+        chats,
+        users,
+    })
+}
+
+/// One `dialog` entry.
+pub(crate) fn dialog(peer: PeerRef, top_message: i32, pts: Option<i32>) -> tl::enums::Dialog {
+    tl::enums::Dialog::Dialog(tl::types::Dialog {
+        pinned: false,
+        unread_mark: false,
+        view_forum_as_messages: false,
+        peer: peer.to_tl(),
+        top_message,
+        read_inbox_max_id: top_message,
+        read_outbox_max_id: top_message,
+        unread_count: 0,
+        unread_mentions_count: 0,
+        unread_reactions_count: 0,
+        unread_poll_votes_count: 0,
+        notify_settings: notify_settings(),
+        pts,
+        draft: None,
+        folder_id: None,
+        ttl_period: None,
+    })
+}
+
+/// `updateBotCallbackQuery`.
+pub(crate) fn update_bot_callback_query(
+    query_id: i64,
+    user_id: i64,
+    peer: PeerRef,
+    msg_id: i32,
+    data: Vec<u8>,
+) -> tl::enums::Update {
+    tl::enums::Update::BotCallbackQuery(tl::types::UpdateBotCallbackQuery {
+        query_id,
+        user_id,
+        peer: peer.to_tl(),
+        msg_id,
+        chat_instance: peer.bare_id() ^ 0x5eed,
+        data: Some(data),
+        game_short_name: None,
+    })
+}
+
+/// `messages.botCallbackAnswer`.
+pub(crate) fn bot_callback_answer(
+    message: Option<String>,
+    alert: bool,
+    url: Option<String>,
+) -> tl::enums::messages::BotCallbackAnswer {
+    tl::enums::messages::BotCallbackAnswer::Answer(tl::types::messages::BotCallbackAnswer {
+        alert,
+        has_url: url.is_some(),
+        native_ui: false,
+        message,
+        url,
+        cache_time: 0,
+    })
+}
+
+/// `updateBotInlineQuery`.
+pub(crate) fn update_bot_inline_query(
+    query_id: i64,
+    user_id: i64,
+    query: String,
+) -> tl::enums::Update {
+    tl::enums::Update::BotInlineQuery(tl::types::UpdateBotInlineQuery {
+        query_id,
+        user_id,
+        query,
+        geo: None,
+        peer_type: None,
+        offset: String::new(),
+    })
+}
+
+/// `updateBotInlineSend`.
+pub(crate) fn update_bot_inline_send(user_id: i64, query: String, id: String) -> tl::enums::Update {
+    tl::enums::Update::BotInlineSend(tl::types::UpdateBotInlineSend {
+        user_id,
+        query,
+        geo: None,
+        id,
+        msg_id: None,
+    })
+}
+
+/// `messages.botResults` from what the bot set.
+pub(crate) fn bot_results(
+    query_id: i64,
+    results: &[crate::observed::InlineResult],
+    users: Vec<tl::enums::User>,
+) -> tl::enums::messages::BotResults {
+    tl::enums::messages::BotResults::Results(tl::types::messages::BotResults {
+        gallery: false,
+        query_id,
+        next_offset: None,
+        switch_pm: None,
+        switch_webview: None,
+        results: results
+            .iter()
+            .map(|r| {
+                tl::enums::BotInlineResult::Result(tl::types::BotInlineResult {
+                    id: r.id.clone(),
+                    r#type: r.kind.clone(),
+                    title: r.title.clone(),
+                    description: r.description.clone(),
+                    url: None,
+                    thumb: None,
+                    content: None,
+                    send_message: tl::enums::BotInlineMessage::Text(
+                        tl::types::BotInlineMessageText {
+                            no_webpage: true,
+                            invert_media: false,
+                            message: r.text.clone(),
+                            entities: None,
+                            reply_markup: None,
+                        },
+                    ),
+                })
+            })
+            .collect(),
+        cache_time: 0,
+        users,
     })
 }
 

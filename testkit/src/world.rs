@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::state::RoomKind;
+
 /// Everything the local Telegram knows when it starts.
 ///
 /// ```
@@ -21,6 +23,7 @@ pub struct World {
     pub(crate) apps: Vec<App>,
     pub(crate) bots: Vec<Bot>,
     pub(crate) users: Vec<User>,
+    pub(crate) groups: Vec<Group>,
     pub(crate) login_code: Option<String>,
 }
 
@@ -49,6 +52,24 @@ impl World {
     /// Adds a user account.
     pub fn user(mut self, user: User) -> Self {
         self.users.push(user);
+        self
+    }
+
+    /// Adds a basic group (members' messages live in each member's own box).
+    pub fn group(mut self, group: Group) -> Self {
+        self.groups.push(group.kind(RoomKind::Group));
+        self
+    }
+
+    /// Adds a supergroup (one shared box with its own message ids and pts).
+    pub fn supergroup(mut self, group: Group) -> Self {
+        self.groups.push(group.kind(RoomKind::Supergroup));
+        self
+    }
+
+    /// Adds a broadcast channel: only its creator (first member) posts.
+    pub fn channel(mut self, group: Group) -> Self {
+        self.groups.push(group.kind(RoomKind::Broadcast));
         self
     }
 
@@ -181,6 +202,48 @@ impl User {
     /// The password hint shown at login.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// A group or channel: a title, an optional @username and members (the first one creates it).
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub(crate) title: String,
+    pub(crate) username: Option<String>,
+    pub(crate) members: Vec<String>,
+    pub(crate) kind: RoomKind,
+}
+
+impl Group {
+    /// A group with this title and no members yet.
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            username: None,
+            members: Vec::new(),
+            kind: RoomKind::Group,
+        }
+    }
+
+    /// The public @username (supergroups and channels).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// Adds members by username, `+phone` or id; the first member is the creator.
+    pub fn members<I, S>(mut self, members: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.members.extend(members.into_iter().map(Into::into));
+        self
+    }
+
+    fn kind(mut self, kind: RoomKind) -> Self {
+        self.kind = kind;
         self
     }
 }

@@ -4,7 +4,7 @@ use grammers_tl_types as tl;
 
 use super::{Caller, RpcFail};
 use crate::state::State;
-use crate::tl_build;
+use crate::tl_build::{self, PeerRef};
 
 pub(super) fn resolve_username(
     state: &mut State,
@@ -12,8 +12,12 @@ pub(super) fn resolve_username(
     request: tl::functions::contacts::ResolveUsername,
 ) -> Result<tl::enums::contacts::ResolvedPeer, RpcFail> {
     let me = caller.me()?;
-    let id = state
+    let peer = state
         .by_username(request.username.trim_start_matches('@'))
         .ok_or_else(|| RpcFail::bad_request("USERNAME_NOT_OCCUPIED"))?;
-    Ok(tl_build::resolved_user(state.account(id), me))
+    let (users, chats) = match peer {
+        PeerRef::User(id) => (state.users_for(me, &[id]), Vec::new()),
+        other => (Vec::new(), state.chats_for(me, &[other])),
+    };
+    Ok(tl_build::resolved_peer(peer, users, chats))
 }

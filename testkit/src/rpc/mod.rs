@@ -8,16 +8,37 @@
 
 mod account;
 mod auth;
+mod bots;
+mod channels;
 mod contacts;
 mod help;
 mod messages;
 mod updates;
+mod upload;
 mod users;
 
 use grammers_tl_types as tl;
 use grammers_tl_types::{Cursor, Deserializable, Identifiable, Serializable};
 
 use crate::state::State;
+use crate::tl_build::PeerRef;
+
+/// An answer now, or one that waits for a bot.
+pub(crate) enum Answer {
+    /// The serialized result.
+    Now(Vec<u8>),
+    /// `messages.botCallbackAnswer` once the bot answered callback query `.0`.
+    WaitCallback(i64),
+    /// `messages.botResults` once the bot answered inline query `query_id`.
+    WaitInline {
+        /// The query.
+        query_id: i64,
+        /// Who asked (users in the answer are as this account sees them).
+        viewer: i64,
+        /// The bot asked.
+        bot: i64,
+    },
+}
 
 /// An RPC error as Telegram names it (`400 PEER_ID_INVALID`, `420 FLOOD_WAIT_3`, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,11 +173,7 @@ impl Caller<'_> {
 }
 
 /// Answers one (unwrapped) method call.
-pub(crate) fn dispatch(
-    state: &mut State,
-    conn: &ConnInfo,
-    body: &[u8],
-) -> Result<Vec<u8>, RpcFail> {
+pub(crate) fn dispatch(state: &mut State, conn: &ConnInfo, body: &[u8]) -> Result<Answer, RpcFail> {
     if !state.apps.is_empty()
         && let Some(api_id) = conn.api_id
         && !state.apps.iter().any(|(id, _)| *id == api_id)
@@ -169,11 +186,15 @@ pub(crate) fn dispatch(
     let rest = &body[4..];
     use tl::functions as f;
     macro_rules! route {
-        ($($ty:ty => $handler:path,)*) => {
+        ($($ty:ty => $handler:path,)* ; $($dty:ty => $dhandler:path,)*) => {
             match id {
                 $(<$ty>::CONSTRUCTOR_ID => {
                     let request = parse::<$ty>(rest)?;
-                    $handler(state, &caller, request).map(|answer| answer.to_bytes())
+                    $handler(state, &caller, request).map(|answer| Answer::Now(answer.to_bytes()))
+                })*
+                $(<$dty>::CONSTRUCTOR_ID => {
+                    let request = parse::<$dty>(rest)?;
+                    $dhandler(state, &caller, request)
                 })*
                 _ => {
                     tracing::warn!(method = method_name(body), "RPC not supported by the testkit");
@@ -197,7 +218,32 @@ pub(crate) fn dispatch(
         f::auth::LogOut => auth::log_out,
         f::account::GetPassword => account::get_password,
         f::messages::SendMessage => messages::send_message,
+        f::messages::SendMedia => messages::send_media,
+        f::messages::EditMessage => messages::edit_message,
+        f::messages::DeleteMessages => messages::delete_messages,
+        f::messages::GetMessages => messages::get_messages,
+        f::messages::ForwardMessages => messages::forward_messages,
+        f::messages::GetDialogs => messages::get_dialogs,
+        f::messages::SetTyping => messages::set_typing,
+        f::messages::ReadHistory => messages::read_history,
+        f::messages::GetChats => messages::get_chats,
+        f::messages::SetBotCallbackAnswer => bots::set_bot_callback_answer,
+        f::messages::SetInlineBotResults => bots::set_inline_bot_results,
+        f::messages::SendInlineBotResult => bots::send_inline_bot_result,
+        f::bots::SetBotCommands => bots::set_bot_commands,
+        f::bots::GetBotCommands => bots::get_bot_commands,
+        f::channels::GetMessages => channels::get_messages,
+        f::channels::DeleteMessages => channels::delete_messages,
+        f::channels::GetChannels => channels::get_channels,
+        f::channels::ReadHistory => channels::read_history,
+        f::updates::GetChannelDifference => updates::get_channel_difference,
         f::contacts::ResolveUsername => contacts::resolve_username,
+        f::upload::SaveFilePart => upload::save_file_part,
+        f::upload::SaveBigFilePart => upload::save_big_file_part,
+        f::upload::GetFile => upload::get_file,
+        ;
+        f::messages::GetBotCallbackAnswer => bots::get_bot_callback_answer,
+        f::messages::GetInlineBotResults => bots::get_inline_bot_results,
     }
 }
 
@@ -220,22 +266,74 @@ pub(crate) fn input_user(
     }
 }
 
-/// Resolves an `InputPeer` naming a user to an account id, checking the access hash.
-pub(crate) fn input_peer_user(
+/// Resolves an `InputPeer` to a peer, checking access hashes.
+pub(crate) fn input_peer(
     state: &State,
     caller: &Caller,
     input: &tl::enums::InputPeer,
-) -> Result<i64, RpcFail> {
+) -> Result<PeerRef, RpcFail> {
+    let invalid = || RpcFail::bad_request("PEER_ID_INVALID");
     match input {
-        tl::enums::InputPeer::PeerSelf => caller.me(),
+        tl::enums::InputPeer::PeerSelf => caller.me().map(PeerRef::User),
         tl::enums::InputPeer::User(u) => check_hash(state, u.user_id, u.access_hash)
-            .ok_or_else(|| RpcFail::bad_request("PEER_ID_INVALID")),
+            .map(PeerRef::User)
+            .ok_or_else(invalid),
         tl::enums::InputPeer::UserFromMessage(u) => state
             .accounts
             .contains_key(&u.user_id)
-            .then_some(u.user_id)
-            .ok_or_else(|| RpcFail::bad_request("PEER_ID_INVALID")),
-        _ => Err(RpcFail::bad_request("PEER_ID_INVALID")),
+            .then_some(PeerRef::User(u.user_id))
+            .ok_or_else(invalid),
+        tl::enums::InputPeer::Chat(c) => state
+            .rooms
+            .get(&c.chat_id)
+            .filter(|r| !r.is_channel())
+            .map(|r| r.peer())
+            .ok_or_else(invalid),
+        tl::enums::InputPeer::Channel(c) => {
+            channel_by_hash(state, c.channel_id, c.access_hash).ok_or_else(invalid)
+        }
+        tl::enums::InputPeer::ChannelFromMessage(c) => state
+            .rooms
+            .get(&c.channel_id)
+            .filter(|r| r.is_channel())
+            .map(|r| r.peer())
+            .ok_or_else(invalid),
+        tl::enums::InputPeer::Empty => Err(invalid()),
+    }
+}
+
+/// Resolves an `InputChannel` to a channel id, checking the access hash.
+pub(crate) fn input_channel(
+    state: &State,
+    input: &tl::enums::InputChannel,
+) -> Result<i64, RpcFail> {
+    let found = match input {
+        tl::enums::InputChannel::Channel(c) => channel_by_hash(state, c.channel_id, c.access_hash),
+        tl::enums::InputChannel::FromMessage(c) => state
+            .rooms
+            .get(&c.channel_id)
+            .filter(|r| r.is_channel())
+            .map(|r| r.peer()),
+        tl::enums::InputChannel::Empty => None,
+    };
+    found
+        .map(PeerRef::bare_id)
+        .ok_or_else(|| RpcFail::bad_request("CHANNEL_INVALID"))
+}
+
+fn channel_by_hash(state: &State, id: i64, access_hash: i64) -> Option<PeerRef> {
+    state
+        .rooms
+        .get(&id)
+        .filter(|r| r.is_channel() && r.access_hash == access_hash)
+        .map(|r| r.peer())
+}
+
+/// The message id an `InputReplyTo` points at, if any.
+pub(crate) fn reply_to_id(reply_to: &Option<tl::enums::InputReplyTo>) -> Option<i32> {
+    match reply_to {
+        Some(tl::enums::InputReplyTo::Message(r)) => Some(r.reply_to_msg_id),
+        _ => None,
     }
 }
 

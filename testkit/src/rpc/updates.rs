@@ -1,12 +1,12 @@
-//! `updates.*`: update state and catch-up.
+//! `updates.*`: update state and catch-up, for accounts and for channels.
 
 use grammers_tl_types as tl;
 
-use super::{Caller, RpcFail};
+use super::{Caller, RpcFail, input_channel};
 use crate::state::{State, now};
-use crate::tl_build;
+use crate::tl_build::{self, PeerRef};
 
-/// Most updates one `updates.getDifference` answer carries; more come as a `differenceSlice`.
+/// Most updates one difference answer carries; more come as a slice.
 pub(crate) const DIFFERENCE_SLICE: usize = 100;
 
 pub(super) fn get_state(
@@ -18,6 +18,31 @@ pub(super) fn get_state(
     Ok(tl_build::state(state.account(me), now()))
 }
 
+/// Splits logged updates into messages and other updates, collecting who they mention.
+fn split(
+    entries: &[&crate::state::LoggedUpdate],
+) -> (
+    Vec<tl::enums::Message>,
+    Vec<tl::enums::Update>,
+    Vec<i64>,
+    Vec<PeerRef>,
+) {
+    let mut messages = Vec::new();
+    let mut others = Vec::new();
+    let mut users = Vec::new();
+    let mut chats = Vec::new();
+    for entry in entries {
+        users.extend_from_slice(&entry.users);
+        chats.extend_from_slice(&entry.chats);
+        match &entry.update {
+            tl::enums::Update::NewMessage(u) => messages.push(u.message.clone()),
+            tl::enums::Update::NewChannelMessage(u) => messages.push(u.message.clone()),
+            other => others.push(other.clone()),
+        }
+    }
+    (messages, others, users, chats)
+}
+
 pub(super) fn get_difference(
     state: &mut State,
     caller: &Caller,
@@ -26,6 +51,11 @@ pub(super) fn get_difference(
     let me = caller.me()?;
     let account = state.account(me);
     let date = now();
+    if request.pts < account.log_floor {
+        return Ok(tl::enums::updates::Difference::TooLong(
+            tl::types::updates::DifferenceTooLong { pts: account.pts },
+        ));
+    }
     let pending: Vec<_> = account.log.iter().filter(|u| u.pts > request.pts).collect();
     if pending.is_empty() {
         return Ok(tl::enums::updates::Difference::Empty(
@@ -42,17 +72,9 @@ pub(super) fn get_difference(
         .min(DIFFERENCE_SLICE);
     let is_slice = pending.len() > limit;
     let batch = &pending[..pending.len().min(limit)];
-    let mut new_messages = Vec::new();
-    let mut other_updates = Vec::new();
-    let mut user_ids = Vec::new();
-    for entry in batch {
-        user_ids.extend_from_slice(&entry.users);
-        match &entry.update {
-            tl::enums::Update::NewMessage(u) => new_messages.push(u.message.clone()),
-            other => other_updates.push(other.clone()),
-        }
-    }
-    let users = state.users_for(me, &user_ids);
+    let (new_messages, other_updates, users, chats) = split(batch);
+    let users = state.users_for(me, &users);
+    let chats = state.chats_for(me, &chats);
     let mut reached = tl_build::state(account, date);
     if is_slice {
         let tl::enums::updates::State::State(s) = &mut reached;
@@ -62,7 +84,7 @@ pub(super) fn get_difference(
                 new_messages,
                 new_encrypted_messages: Vec::new(),
                 other_updates,
-                chats: Vec::new(),
+                chats,
                 users,
                 intermediate_state: reached,
             },
@@ -73,9 +95,73 @@ pub(super) fn get_difference(
             new_messages,
             new_encrypted_messages: Vec::new(),
             other_updates,
-            chats: Vec::new(),
+            chats,
             users,
             state: reached,
+        },
+    ))
+}
+
+pub(super) fn get_channel_difference(
+    state: &mut State,
+    caller: &Caller,
+    request: tl::functions::updates::GetChannelDifference,
+) -> Result<tl::enums::updates::ChannelDifference, RpcFail> {
+    let me = caller.me()?;
+    let channel = input_channel(state, &request.channel)?;
+    let room = &state.rooms[&channel];
+    if !room.members.contains(&me) {
+        return Err(RpcFail::bad_request("CHANNEL_PRIVATE"));
+    }
+    let pending: Vec<_> = room.log.iter().filter(|u| u.pts > request.pts).collect();
+    if pending.is_empty() {
+        return Ok(tl::enums::updates::ChannelDifference::Empty(
+            tl::types::updates::ChannelDifferenceEmpty {
+                r#final: true,
+                pts: room.pts,
+                timeout: None,
+            },
+        ));
+    }
+    let limit = (request.limit.max(1) as usize).min(DIFFERENCE_SLICE);
+    let is_final = pending.len() <= limit;
+    let batch = &pending[..pending.len().min(limit)];
+    let pts = batch.last().map(|u| u.pts).unwrap_or(room.pts);
+    // Logged channel updates carry the author's view (`out`); render them for the caller.
+    let rerender = |message: &tl::enums::Message| match message {
+        tl::enums::Message::Message(inner) => room
+            .messages
+            .get(&inner.id)
+            .map(|stored| tl_build::message(stored, me))
+            .unwrap_or_else(|| message.clone()),
+        other => other.clone(),
+    };
+    let mut new_messages = Vec::new();
+    let mut other_updates = Vec::new();
+    let mut users = Vec::new();
+    let mut chats = Vec::new();
+    for entry in batch {
+        users.extend_from_slice(&entry.users);
+        chats.extend_from_slice(&entry.chats);
+        match &entry.update {
+            tl::enums::Update::NewChannelMessage(u) => new_messages.push(rerender(&u.message)),
+            tl::enums::Update::EditChannelMessage(u) => {
+                let mut u = u.clone();
+                u.message = rerender(&u.message);
+                other_updates.push(tl::enums::Update::EditChannelMessage(u));
+            }
+            other => other_updates.push(other.clone()),
+        }
+    }
+    Ok(tl::enums::updates::ChannelDifference::Difference(
+        tl::types::updates::ChannelDifference {
+            r#final: is_final,
+            pts,
+            timeout: None,
+            new_messages,
+            other_updates,
+            chats: state.chats_for(me, &chats),
+            users: state.users_for(me, &users),
         },
     ))
 }

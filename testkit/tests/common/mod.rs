@@ -145,3 +145,40 @@ pub async fn next_new_message(
     .await
     .expect("no new message within the timeout")
 }
+
+/// Waits for the first update `pick` accepts, skipping others.
+pub async fn next_matching<T>(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Update>,
+    mut pick: impl FnMut(Update) -> Option<T>,
+) -> T {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            if let Some(found) = pick(rx.recv().await.expect("update stream ended")) {
+                return found;
+            }
+        }
+    })
+    .await
+    .expect("no matching update within the timeout")
+}
+
+/// A logged-in bot client with its update stream running.
+pub async fn bot_client(
+    kit: &oxygram_testkit::TestKit,
+) -> (TestClient, tokio::sync::mpsc::UnboundedReceiver<Update>) {
+    let mut bot = TestClient::connect(kit, Storage::Memory).await;
+    bot.client.bot_sign_in(BOT_TOKEN, API_HASH).await.unwrap();
+    let updates = bot.stream().await;
+    (bot, updates)
+}
+
+/// A user client already logged in as `who` (no login RPCs), with its update stream.
+pub async fn user_client(
+    kit: &oxygram_testkit::TestKit,
+    who: &str,
+) -> (TestClient, tokio::sync::mpsc::UnboundedReceiver<Update>) {
+    let session = Arc::new(MemorySession::from(kit.session_data_for(who).unwrap()));
+    let mut client = TestClient::from_pool(SenderPool::new(session, API_ID), None);
+    let updates = client.stream().await;
+    (client, updates)
+}

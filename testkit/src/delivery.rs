@@ -1,0 +1,457 @@
+//! Delivering messages, edits and deletions into every box they touch.
+//!
+//! Private chats and basic groups keep one copy per participant (each with its own message id
+//! and each owner's pts advancing); supergroups and channels keep one copy with the channel's
+//! own ids and pts. Every change is logged for the difference RPCs, pushed to the owners'
+//! connections (except the one that asked, which gets the answer directly), and queued for
+//! the test driver's observers.
+
+use grammers_tl_types as tl;
+
+use crate::observed::{Deletion, ObservedMessage};
+use crate::rpc::RpcFail;
+use crate::state::{Draft, RoomKind, State, StoredMessage, now};
+use crate::tl_build::{self, PeerRef};
+
+/// Maximum text length, as on Telegram.
+const MAX_TEXT: usize = 4096;
+
+/// The sender's copy of a delivered message and the pts it took.
+#[derive(Debug, Clone)]
+pub(crate) struct Sent {
+    pub(crate) copy: StoredMessage,
+    pub(crate) pts: i32,
+}
+
+/// Where a message goes.
+enum Audience {
+    /// Per-owner boxes: (owner, the chat as that owner sees it).
+    Boxes(Vec<(i64, PeerRef)>),
+    /// One channel box.
+    Channel(i64),
+}
+
+/// A change to a message's text or keyboard.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Edit {
+    pub(crate) text: Option<String>,
+    pub(crate) entities: Option<Vec<tl::enums::MessageEntity>>,
+    pub(crate) reply_markup: Option<tl::enums::ReplyMarkup>,
+}
+
+impl State {
+    fn audience(&self, from: i64, to: PeerRef) -> Result<Audience, RpcFail> {
+        match to {
+            PeerRef::User(user) => {
+                let target = self
+                    .accounts
+                    .get(&user)
+                    .ok_or_else(|| RpcFail::bad_request("PEER_ID_INVALID"))?;
+                if target.is_bot() && self.accounts[&from].is_bot() && user != from {
+                    return Err(RpcFail::bad_request("USER_IS_BOT"));
+                }
+                let mut boxes = vec![(from, PeerRef::User(user))];
+                if user != from {
+                    boxes.push((user, PeerRef::User(from)));
+                }
+                Ok(Audience::Boxes(boxes))
+            }
+            PeerRef::Chat(id) | PeerRef::Channel(id) => {
+                let room = self
+                    .rooms
+                    .get(&id)
+                    .filter(|r| r.peer() == to)
+                    .ok_or_else(|| RpcFail::bad_request("PEER_ID_INVALID"))?;
+                if !room.members.contains(&from) {
+                    return Err(RpcFail::bad_request(if room.is_channel() {
+                        "CHANNEL_PRIVATE"
+                    } else {
+                        "CHAT_WRITE_FORBIDDEN"
+                    }));
+                }
+                if room.kind == RoomKind::Broadcast && room.creator != from {
+                    return Err(RpcFail::bad_request("CHAT_ADMIN_REQUIRED"));
+                }
+                Ok(match room.kind {
+                    RoomKind::Group => {
+                        Audience::Boxes(room.members.iter().map(|m| (*m, to)).collect())
+                    }
+                    _ => Audience::Channel(id),
+                })
+            }
+        }
+    }
+
+    /// Finds a message as `viewer` sees it in `peer`.
+    pub(crate) fn message_in(
+        &self,
+        viewer: i64,
+        peer: PeerRef,
+        id: i32,
+    ) -> Result<&StoredMessage, RpcFail> {
+        let found = match peer {
+            PeerRef::Channel(channel) => self
+                .rooms
+                .get(&channel)
+                .filter(|r| r.members.contains(&viewer))
+                .and_then(|r| r.messages.get(&id)),
+            _ => self.accounts[&viewer]
+                .messages
+                .get(&id)
+                .filter(|m| m.peer == peer),
+        };
+        found.ok_or_else(|| RpcFail::bad_request("MESSAGE_ID_INVALID"))
+    }
+
+    /// Sends a message from `from` into `to` and delivers it everywhere.
+    pub(crate) fn send(
+        &mut self,
+        from: i64,
+        to: PeerRef,
+        draft: Draft,
+        origin_conn: Option<u64>,
+    ) -> Result<Sent, RpcFail> {
+        if draft.text.is_empty() && draft.media.is_none() {
+            return Err(RpcFail::bad_request("MESSAGE_EMPTY"));
+        }
+        if draft.text.chars().count() > MAX_TEXT {
+            return Err(RpcFail::bad_request("MESSAGE_TOO_LONG"));
+        }
+        let audience = self.audience(from, to)?;
+        let global_id = self.next_global();
+        let date = now();
+        // The replied-to message as the sender sees it; each box maps it to its own copy.
+        let reply_global = draft
+            .reply_to
+            .and_then(|id| self.message_in(from, to, id).ok())
+            .map(|m| (m.global_id, m.id));
+        let template = StoredMessage {
+            id: 0,
+            global_id,
+            peer: to,
+            from,
+            post: false,
+            date,
+            text: draft.text,
+            entities: draft.entities,
+            reply_markup: draft.reply_markup,
+            reply_to: None,
+            edit_date: None,
+            media: draft.media,
+            forward: draft.forward,
+            via_bot: draft.via_bot,
+        };
+        let mut sent = None;
+        match audience {
+            Audience::Boxes(boxes) => {
+                for (owner, peer) in boxes {
+                    let account = self.accounts.get_mut(&owner).expect("audience exists");
+                    let mut copy = template.clone();
+                    copy.id = account.next_id();
+                    copy.peer = peer;
+                    copy.reply_to = reply_global.and_then(|(g, _)| {
+                        account
+                            .messages
+                            .values()
+                            .find(|m| m.global_id == g)
+                            .map(|m| m.id)
+                    });
+                    account.messages.insert(copy.id, copy.clone());
+                    let (users, chats) = (copy.user_ids(), copy.chat_refs());
+                    let (pts, update) = self.log_account_update(
+                        owner,
+                        1,
+                        |pts| tl_build::update_new_message(&copy, owner, pts),
+                        users.clone(),
+                        chats.clone(),
+                    );
+                    let updates = self.updates_for(owner, vec![update], &users, &chats);
+                    if owner == from {
+                        self.push(owner, &updates, origin_conn);
+                        sent = Some(Sent { copy, pts });
+                    } else {
+                        self.push(owner, &updates, None);
+                        self.accounts
+                            .get_mut(&owner)
+                            .expect("audience exists")
+                            .inbox
+                            .push_back(ObservedMessage::from_stored(&copy));
+                    }
+                }
+            }
+            Audience::Channel(channel) => {
+                let room = self.rooms.get_mut(&channel).expect("audience exists");
+                let mut copy = template;
+                room.next_message_id += 1;
+                copy.id = room.next_message_id;
+                copy.post = room.kind == RoomKind::Broadcast;
+                copy.reply_to = reply_global.map(|(_, id)| id);
+                room.messages.insert(copy.id, copy.clone());
+                let members = room.members.clone();
+                let users = copy.user_ids();
+                let (pts, _) = self.log_channel_update(
+                    channel,
+                    1,
+                    |pts| tl_build::update_new_message(&copy, from, pts),
+                    users.clone(),
+                );
+                for member in members {
+                    let update = tl_build::update_new_message(&copy, member, pts);
+                    let updates = self.updates_for(member, vec![update], &users, &[copy.peer]);
+                    if member == from {
+                        self.push(member, &updates, origin_conn);
+                    } else {
+                        self.push(member, &updates, None);
+                        if let Some(account) = self.accounts.get_mut(&member) {
+                            account.inbox.push_back(ObservedMessage::from_stored(&copy));
+                        }
+                    }
+                }
+                sent = Some(Sent { copy, pts });
+            }
+        }
+        Ok(sent.expect("the sender is always in the audience"))
+    }
+
+    /// The answer the sender's client gets for a new message (`random_id` maps it).
+    pub(crate) fn sent_answer(&self, from: i64, sent: &Sent, random_id: i64) -> tl::enums::Updates {
+        let update = tl_build::update_new_message(&sent.copy, from, sent.pts);
+        self.updates_for(
+            from,
+            vec![tl_build::update_message_id(sent.copy.id, random_id), update],
+            &sent.copy.user_ids(),
+            &sent.copy.chat_refs(),
+        )
+    }
+
+    /// Edits message `id` (as `editor` sees it in `peer`) in every box holding a copy.
+    /// Returns the editor's own update, for the answer.
+    pub(crate) fn edit(
+        &mut self,
+        editor: i64,
+        peer: PeerRef,
+        id: i32,
+        edit: Edit,
+        origin_conn: Option<u64>,
+    ) -> Result<tl::enums::Updates, RpcFail> {
+        let original = self.message_in(editor, peer, id)?.clone();
+        if original.from != editor {
+            return Err(RpcFail::bad_request("MESSAGE_AUTHOR_REQUIRED"));
+        }
+        let text = edit.text.clone().unwrap_or_else(|| original.text.clone());
+        let entities = match (&edit.text, edit.entities) {
+            (_, Some(entities)) => entities,
+            (Some(_), None) => Vec::new(),
+            (None, None) => original.entities.clone(),
+        };
+        let reply_markup = edit.reply_markup.or_else(|| original.reply_markup.clone());
+        if text == original.text
+            && entities == original.entities
+            && reply_markup == original.reply_markup
+        {
+            return Err(RpcFail::bad_request("MESSAGE_NOT_MODIFIED"));
+        }
+        if text.is_empty() && original.media.is_none() {
+            return Err(RpcFail::bad_request("MESSAGE_EMPTY"));
+        }
+        let date = now();
+        let apply = |m: &mut StoredMessage| {
+            m.text = text.clone();
+            m.entities = entities.clone();
+            m.reply_markup = reply_markup.clone();
+            m.edit_date = Some(date);
+        };
+        let mut answer = None;
+        if let PeerRef::Channel(channel) = peer {
+            let room = self.rooms.get_mut(&channel).expect("found above");
+            let message = room.messages.get_mut(&id).expect("found above");
+            apply(message);
+            let copy = message.clone();
+            let members = room.members.clone();
+            let users = copy.user_ids();
+            let (pts, _) = self.log_channel_update(
+                channel,
+                1,
+                |pts| tl_build::update_edit_message(&copy, editor, pts),
+                users.clone(),
+            );
+            for member in members {
+                let update = tl_build::update_edit_message(&copy, member, pts);
+                let updates = self.updates_for(member, vec![update], &users, &[peer]);
+                if member == editor {
+                    self.push(member, &updates, origin_conn);
+                    answer = Some(updates);
+                } else {
+                    self.push(member, &updates, None);
+                    if let Some(account) = self.accounts.get_mut(&member) {
+                        account.edits.push_back(ObservedMessage::from_stored(&copy));
+                    }
+                }
+            }
+        } else {
+            let owners: Vec<(i64, i32)> = self
+                .accounts
+                .values()
+                .filter_map(|a| {
+                    a.messages
+                        .values()
+                        .find(|m| m.global_id == original.global_id)
+                        .map(|m| (a.id, m.id))
+                })
+                .collect();
+            for (owner, message_id) in owners {
+                let account = self.accounts.get_mut(&owner).expect("listed above");
+                let message = account.messages.get_mut(&message_id).expect("listed above");
+                apply(message);
+                let copy = message.clone();
+                let (users, chats) = (copy.user_ids(), copy.chat_refs());
+                let (_, update) = self.log_account_update(
+                    owner,
+                    1,
+                    |pts| tl_build::update_edit_message(&copy, owner, pts),
+                    users.clone(),
+                    chats.clone(),
+                );
+                let updates = self.updates_for(owner, vec![update], &users, &chats);
+                if owner == editor {
+                    self.push(owner, &updates, origin_conn);
+                    answer = Some(updates);
+                } else {
+                    self.push(owner, &updates, None);
+                    self.accounts
+                        .get_mut(&owner)
+                        .expect("listed above")
+                        .edits
+                        .push_back(ObservedMessage::from_stored(&copy));
+                }
+            }
+        }
+        Ok(answer.expect("the editor holds a copy"))
+    }
+
+    /// Deletes messages `ids` from `caller`'s private chats and basic groups (and, with
+    /// `revoke`, everyone else's copies). Returns the caller's `(pts, pts_count)`.
+    pub(crate) fn delete(
+        &mut self,
+        caller: i64,
+        ids: &[i32],
+        revoke: bool,
+        origin_conn: Option<u64>,
+    ) -> (i32, i32) {
+        let globals: Vec<u64> = ids
+            .iter()
+            .filter_map(|id| self.accounts[&caller].messages.get(id))
+            .map(|m| m.global_id)
+            .collect();
+        let owners: Vec<i64> = if revoke {
+            self.accounts.keys().copied().collect()
+        } else {
+            vec![caller]
+        };
+        let mut answer = (self.accounts[&caller].pts, 0);
+        for owner in owners {
+            let account = self.accounts.get_mut(&owner).expect("listed above");
+            let doomed: Vec<(i32, PeerRef)> = account
+                .messages
+                .values()
+                .filter(|m| globals.contains(&m.global_id))
+                .map(|m| (m.id, m.peer))
+                .collect();
+            if doomed.is_empty() {
+                continue;
+            }
+            for (id, _) in &doomed {
+                account.messages.remove(id);
+            }
+            let removed: Vec<i32> = doomed.iter().map(|(id, _)| *id).collect();
+            let count = removed.len() as i32;
+            let (pts, update) = self.log_account_update(
+                owner,
+                count,
+                |pts| tl_build::update_delete_messages(None, removed.clone(), pts),
+                Vec::new(),
+                Vec::new(),
+            );
+            let updates = self.updates_for(owner, vec![update], &[], &[]);
+            if owner == caller {
+                self.push(owner, &updates, origin_conn);
+                answer = (pts, count);
+            } else {
+                self.push(owner, &updates, None);
+                let account = self.accounts.get_mut(&owner).expect("listed above");
+                for (chat, ids) in group_by_chat(&doomed) {
+                    account.deletions.push_back(Deletion { chat_id: chat, ids });
+                }
+            }
+        }
+        answer
+    }
+
+    /// Deletes channel messages. Only their authors or the channel's creator may.
+    pub(crate) fn delete_in_channel(
+        &mut self,
+        caller: i64,
+        channel: i64,
+        ids: &[i32],
+        origin_conn: Option<u64>,
+    ) -> Result<(i32, i32), RpcFail> {
+        let room = self
+            .rooms
+            .get(&channel)
+            .filter(|r| r.is_channel() && r.members.contains(&caller))
+            .ok_or_else(|| RpcFail::bad_request("CHANNEL_INVALID"))?;
+        let doomed: Vec<i32> = ids
+            .iter()
+            .copied()
+            .filter(|id| room.messages.contains_key(id))
+            .collect();
+        if doomed
+            .iter()
+            .any(|id| room.messages[id].from != caller && room.creator != caller)
+        {
+            return Err(RpcFail::new(403, "MESSAGE_DELETE_FORBIDDEN"));
+        }
+        if doomed.is_empty() {
+            return Ok((room.pts, 0));
+        }
+        let room = self.rooms.get_mut(&channel).expect("checked above");
+        for id in &doomed {
+            room.messages.remove(id);
+        }
+        let members = room.members.clone();
+        let count = doomed.len() as i32;
+        let (pts, update) = self.log_channel_update(
+            channel,
+            count,
+            |pts| tl_build::update_delete_messages(Some(channel), doomed.clone(), pts),
+            Vec::new(),
+        );
+        let updates = self.updates_for(caller, vec![update], &[], &[PeerRef::Channel(channel)]);
+        for member in members {
+            if member == caller {
+                self.push(member, &updates, origin_conn);
+            } else {
+                self.push(member, &updates, None);
+                if let Some(account) = self.accounts.get_mut(&member) {
+                    account.deletions.push_back(Deletion {
+                        chat_id: channel,
+                        ids: doomed.clone(),
+                    });
+                }
+            }
+        }
+        Ok((pts, count))
+    }
+}
+
+fn group_by_chat(doomed: &[(i32, PeerRef)]) -> Vec<(i64, Vec<i32>)> {
+    let mut groups: Vec<(i64, Vec<i32>)> = Vec::new();
+    for (id, peer) in doomed {
+        let chat = peer.bare_id();
+        match groups.iter_mut().find(|(c, _)| *c == chat) {
+            Some((_, ids)) => ids.push(*id),
+            None => groups.push((chat, vec![*id])),
+        }
+    }
+    groups
+}
