@@ -97,6 +97,23 @@ impl TestKit {
         Ok(session::session_data(self.addr, &key))
     }
 
+    /// A Telethon `StringSession` string with a fresh key pointing at the kit, not logged in:
+    /// `TelegramClient(StringSession(s), api_id, api_hash)`.
+    pub fn telethon_session(&self) -> String {
+        let key = self.shared.lock().new_key();
+        session::telethon_string(self.addr, &key)
+    }
+
+    /// Like [`TestKit::telethon_session`], already logged in as `who`.
+    pub fn telethon_session_for(&self, who: &str) -> Result<String, Error> {
+        let mut state = self.shared.lock();
+        let id = state
+            .find_account(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        let key = state.new_key_for(id);
+        Ok(session::telethon_string(self.addr, &key))
+    }
+
     /// Writes a grammers SQLite session file at `path` (created if missing) with a fresh key
     /// pointing at the kit, not logged in.
     pub async fn write_session_file(&self, path: impl AsRef<Path>) -> Result<(), Error> {

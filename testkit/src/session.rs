@@ -69,3 +69,19 @@ pub(crate) async fn write_sqlite(path: &Path, data: &SessionData) -> Result<(), 
         .map_err(|e| fail(e.to_string()))?;
     Ok(())
 }
+
+/// A Telethon `StringSession` string: version `1`, then URL-safe base64 of
+/// `dc_id:u8 | ipv4:4 bytes | port:u16 (big endian) | auth_key:256 bytes`.
+pub(crate) fn telethon_string(addr: SocketAddr, key: &AuthKey) -> String {
+    use base64::Engine as _;
+    let ip = match addr {
+        SocketAddr::V4(v4) => *v4.ip(),
+        SocketAddr::V6(v6) => v6.ip().to_ipv4().unwrap_or(std::net::Ipv4Addr::LOCALHOST),
+    };
+    let mut raw = Vec::with_capacity(263);
+    raw.push(HOME_DC as u8);
+    raw.extend_from_slice(&ip.octets());
+    raw.extend_from_slice(&addr.port().to_be_bytes());
+    raw.extend_from_slice(key.bytes());
+    format!("1{}", base64::engine::general_purpose::URL_SAFE.encode(raw))
+}
