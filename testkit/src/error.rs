@@ -12,6 +12,14 @@ pub enum Error {
         /// What is wrong.
         what: String,
     },
+    /// A world file could not be read or parsed.
+    #[error("world file {path}: {message}")]
+    WorldFile {
+        /// The file.
+        path: String,
+        /// What is wrong, with the key and line.
+        message: String,
+    },
     /// The listener could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

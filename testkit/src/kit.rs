@@ -114,11 +114,25 @@ impl TestKit {
         Ok(session::telethon_string(self.addr, &key))
     }
 
-    /// Writes a grammers SQLite session file at `path` (created if missing) with a fresh key
-    /// pointing at the kit, not logged in.
+    /// Points the grammers SQLite session file at `path` at the kit. A missing file is
+    /// created with a fresh key (not logged in); an existing file keeps its key, which the kit
+    /// then accepts (logged out, unless this kit already knew it), and its cached peers and
+    /// update state.
     pub async fn write_session_file(&self, path: impl AsRef<Path>) -> Result<(), Error> {
-        let data = self.session_data();
-        session::write_sqlite(path.as_ref(), &data).await
+        let path = path.as_ref();
+        let existing = if path.exists() {
+            session::read_sqlite_key(path).await?
+        } else {
+            None
+        };
+        let key = {
+            let mut state = self.shared.lock();
+            match existing {
+                Some(bytes) => state.register_key(bytes),
+                None => state.new_key(),
+            }
+        };
+        session::write_sqlite(path, &session::session_data(self.addr, &key)).await
     }
 
     /// The last login code "sent" to `phone`, if any is pending.

@@ -58,7 +58,8 @@
 //! | `interactions` | callback queries and inline queries that wait for a bot |
 //! | `tl_build` | every TL object literal the server sends (the one file a layer bump touches) |
 //! | `srp` | server-side SRP for 2FA passwords |
-//! | [`world`] | the world description ([`World`], [`Bot`], [`User`]) |
+//! | [`world`] | the world description ([`World`], [`Bot`], [`User`], [`Group`]) |
+//! | [`world_file`] | the TOML world file format (`World::from_file`) |
 //! | `kit` | the driver: [`TestKit`], [`ScriptedUser`], faults |
 //! | `observed` | what tests read: [`ObservedMessage`], [`Button`], [`RpcCall`] |
 //! | `session` | issuing grammers sessions (memory and SQLite) |
@@ -84,6 +85,7 @@ mod state;
 mod tl_build;
 pub mod wire;
 pub mod world;
+pub mod world_file;
 
 pub use error::Error;
 pub use kit::{ScriptedUser, TestKit};

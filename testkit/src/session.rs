@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::net::{Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::path::Path;
 
-use grammers_session::SessionData;
 use grammers_session::types::{DcOption, UpdatesState};
+use grammers_session::{Session, SessionData};
 
 use crate::error::Error;
 use crate::wire::crypto::AuthKey;
@@ -52,21 +52,46 @@ pub(crate) fn session_data(addr: SocketAddr, key: &AuthKey) -> SessionData {
     }
 }
 
-/// Writes (or updates) a grammers SQLite session file.
-pub(crate) async fn write_sqlite(path: &Path, data: &SessionData) -> Result<(), Error> {
-    let fail = |reason: String| Error::SessionFile {
+fn file_error(path: &Path) -> impl Fn(String) -> Error + '_ {
+    move |reason| Error::SessionFile {
         path: path.to_path_buf(),
         reason,
-    };
+    }
+}
+
+/// The home DC auth key of an existing grammers SQLite session file, if it has one.
+pub(crate) async fn read_sqlite_key(path: &Path) -> Result<Option<[u8; 256]>, Error> {
+    let fail = file_error(path);
+    let session = grammers_session::storages::SqliteSession::open(path)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    let home = session.home_dc_id().map_err(|e| fail(e.to_string()))?;
+    Ok(session
+        .dc_option(home)
+        .map_err(|e| fail(e.to_string()))?
+        .and_then(|dc| dc.auth_key))
+}
+
+/// Points a grammers SQLite session file (created if missing) at the kit: home DC and every
+/// DC option. Peers and update state already in the file are kept, so catch-up still works.
+pub(crate) async fn write_sqlite(path: &Path, data: &SessionData) -> Result<(), Error> {
+    let fail = file_error(path);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| fail(e.to_string()))?;
     }
     let session = grammers_session::storages::SqliteSession::open(path)
         .await
         .map_err(|e| fail(e.to_string()))?;
-    data.import_to(&session)
+    session
+        .set_home_dc_id(data.home_dc)
         .await
         .map_err(|e| fail(e.to_string()))?;
+    for dc in data.dc_options.values() {
+        session
+            .set_dc_option(dc)
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+    }
     Ok(())
 }
 

@@ -519,6 +519,18 @@ impl State {
         key
     }
 
+    /// Accepts an existing auth key (not logged in unless it was known already).
+    pub(crate) fn register_key(&mut self, bytes: [u8; 256]) -> AuthKey {
+        let key = AuthKey::from_bytes(bytes);
+        self.keys.entry(key.id()).or_insert_with(|| KeySlot {
+            key: key.clone(),
+            account: None,
+            password_pending: None,
+            challenge: None,
+        });
+        key
+    }
+
     /// Registers a fresh auth key already logged in as `account`.
     pub(crate) fn new_key_for(&mut self, account: i64) -> AuthKey {
         let key = self.new_key();
