@@ -142,6 +142,10 @@ impl App {
     /// Runs the app to the end on its own tokio runtime: start, handle updates until Ctrl+C
     /// or SIGTERM, stop cleanly. Returns `Ok(())` after a signal.
     pub fn run(mut self) -> Result<()> {
+        // `--sandbox`: the same app against an in-process local Telegram (crate::sandbox).
+        if let Some(mode) = crate::sandbox::requested()? {
+            return crate::sandbox::run(self, mode);
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -319,6 +323,13 @@ impl App {
         tracing::info!("stopped");
         drop(running);
         result
+    }
+
+    /// Takes the configuration the builder was given (a `Config`, or a file to load), for the
+    /// sandbox to adjust before it starts the app.
+    #[cfg(feature = "sandbox")]
+    pub(crate) fn take_config_source(&mut self) -> (Option<Config>, Option<PathBuf>) {
+        (self.config.take(), self.config_file.take())
     }
 
     /// The logged-in client, once started.

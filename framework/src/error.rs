@@ -50,6 +50,9 @@ pub enum Error {
         /// The operating system's error.
         source: std::io::Error,
     },
+    /// The offline sandbox (`--sandbox`) could not start or run.
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
     /// An [`App`](crate::App) method was called in the wrong state.
     #[error("{0}")]
     Usage(&'static str),

@@ -37,3 +37,4 @@ pub mod login;
 mod runtime;
 pub mod session;
 pub use app::App;
+pub mod sandbox;

@@ -1,0 +1,120 @@
+//! What a line typed into the sandbox means: a message to send, or a `:command`.
+//!
+//! Only known command words are commands, so a message that merely starts with a colon
+//! (`:)` or `:wave:`) is sent as typed.
+
+/// One line of sandbox input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A message to send.
+    Text(String),
+    /// `:press N` or `:press LABEL`: press a button of the latest keyboard.
+    Press(ButtonRef),
+    /// `:inline QUERY`: ask the bot for inline results.
+    Inline(String),
+    /// `:pick N`: send result `N` of the latest inline results into the chat.
+    Pick(usize),
+    /// `:in TEXT`: (user accounts) `@friend` sends `TEXT` to the app's account.
+    Incoming(String),
+    /// `:help`: list the commands.
+    Help,
+    /// `:quit`: end the sandbox.
+    Quit,
+    /// Nothing to do (an empty line).
+    Nothing,
+    /// A command used wrongly; the text says how to use it.
+    Invalid(String),
+}
+
+/// Which button `:press` means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ButtonRef {
+    /// The button's number as printed (from 1).
+    Number(usize),
+    /// The button's label.
+    Label(String),
+}
+
+/// The help text `:help` prints.
+pub const HELP: &str = "\
+Type a message and press Enter to send it. Commands:
+  :press N        press button N of the latest keyboard (or :press LABEL)
+  :inline QUERY   ask the bot for inline results (numbered)
+  :pick N         send inline result N into the chat
+  :in TEXT        (user accounts) @friend sends TEXT to you
+  :help           this list
+  :quit           leave (or Ctrl+D)";
+
+/// Parses one typed line (without its line ending).
+pub fn parse_input(line: &str) -> Input {
+    let trimmed = line.trim();
+    if trimmed.is_empty() {
+        return Input::Nothing;
+    }
+    let Some(command) = trimmed.strip_prefix(':') else {
+        return Input::Text(line.trim_end_matches(['\r', '\n']).to_owned());
+    };
+    let (word, rest) = match command.split_once(char::is_whitespace) {
+        Some((word, rest)) => (word, rest.trim()),
+        None => (command, ""),
+    };
+    match word {
+        "press" | "p" => match rest {
+            "" => Input::Invalid("usage: :press N (the button's number) or :press LABEL".into()),
+            _ => match rest.parse::<usize>() {
+                Ok(0) => Input::Invalid("buttons are numbered from 1".into()),
+                Ok(n) => Input::Press(ButtonRef::Number(n)),
+                Err(_) => Input::Press(ButtonRef::Label(rest.to_owned())),
+            },
+        },
+        "inline" | "i" => Input::Inline(rest.to_owned()),
+        "pick" => match rest.parse::<usize>() {
+            Ok(n) if n > 0 => Input::Pick(n),
+            _ => Input::Invalid("usage: :pick N (the result's number, from 1)".into()),
+        },
+        "in" => match rest {
+            "" => Input::Invalid("usage: :in TEXT".into()),
+            _ => Input::Incoming(rest.to_owned()),
+        },
+        "help" | "h" | "?" => Input::Help,
+        "quit" | "q" | "exit" => Input::Quit,
+        _ => Input::Text(line.trim_end_matches(['\r', '\n']).to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_commands() {
+        assert_eq!(parse_input("hello"), Input::Text("hello".into()));
+        assert_eq!(parse_input("/start"), Input::Text("/start".into()));
+        assert_eq!(parse_input("   "), Input::Nothing);
+        assert_eq!(parse_input(":press 2"), Input::Press(ButtonRef::Number(2)));
+        assert_eq!(
+            parse_input(":press Vote up"),
+            Input::Press(ButtonRef::Label("Vote up".into()))
+        );
+        assert_eq!(parse_input(":inline cats"), Input::Inline("cats".into()));
+        assert_eq!(parse_input(":inline"), Input::Inline(String::new()));
+        assert_eq!(parse_input(":pick 1"), Input::Pick(1));
+        assert_eq!(parse_input(":in hi there"), Input::Incoming("hi there".into()));
+        assert_eq!(parse_input(":help"), Input::Help);
+        assert_eq!(parse_input(":quit"), Input::Quit);
+    }
+
+    #[test]
+    fn colon_text_that_is_no_command_is_sent() {
+        assert_eq!(parse_input(":)"), Input::Text(":)".into()));
+        assert_eq!(parse_input(":wave: hi"), Input::Text(":wave: hi".into()));
+    }
+
+    #[test]
+    fn misused_commands_explain_themselves() {
+        assert!(matches!(parse_input(":press"), Input::Invalid(m) if m.contains(":press N")));
+        assert!(matches!(parse_input(":press 0"), Input::Invalid(_)));
+        assert!(matches!(parse_input(":pick x"), Input::Invalid(m) if m.contains(":pick N")));
+        assert!(matches!(parse_input(":in"), Input::Invalid(_)));
+    }
+}

@@ -1,0 +1,157 @@
+//! How the sandbox prints what happens in the chat.
+//!
+//! One event is one block of lines, starting with who did it, so a transcript reads like a
+//! chat log and tests (and scripts) can match on it:
+//!
+//! ```text
+//! @echo_bot: Pick one
+//!   [1] Red  [2] Blue
+//! @echo_bot (edited): You picked Blue
+//! @echo_bot deleted: "Pick one"
+//! (answer) Saved!
+//! ```
+
+use oxygram_testkit::{Button, CallbackAnswer, InlineResults, ObservedMessage};
+
+/// Indentation of continuation lines and keyboards.
+const INDENT: &str = "  ";
+
+/// A new or edited message.
+pub(crate) fn message(from: &str, message: &ObservedMessage, edited: bool) -> String {
+    let mut out = String::from(from);
+    if edited {
+        out.push_str(" (edited)");
+    }
+    out.push(':');
+    if let Some(media) = &message.media {
+        let kind = if media.is_photo { "photo" } else { "file" };
+        out.push_str(&format!(" [{kind} {}, {} bytes]", media.name, media.bytes.len()));
+    }
+    let mut lines = message.text.lines();
+    if let Some(first) = lines.next() {
+        out.push(' ');
+        out.push_str(first);
+    }
+    for line in lines {
+        out.push('\n');
+        out.push_str(INDENT);
+        out.push_str(line);
+    }
+    if let Some(keyboard) = keyboard(&message.buttons) {
+        out.push('\n');
+        out.push_str(&keyboard);
+    }
+    out
+}
+
+/// The numbered buttons, one line per row: `  [1] Yes  [2] No`.
+pub(crate) fn keyboard(rows: &[Vec<Button>]) -> Option<String> {
+    let mut number = 0;
+    let lines: Vec<String> = rows
+        .iter()
+        .filter(|row| !row.is_empty())
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|button| {
+                    number += 1;
+                    match &button.url {
+                        Some(url) => format!("[{number}] {} <{url}>", button.text),
+                        None => format!("[{number}] {}", button.text),
+                    }
+                })
+                .collect();
+            format!("{INDENT}{}", cells.join("  "))
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// The button printed as number `n` (from 1), counting row by row.
+pub(crate) fn nth_button(rows: &[Vec<Button>], n: usize) -> Option<&Button> {
+    rows.iter().flatten().nth(n.checked_sub(1)?)
+}
+
+/// A deleted message: its text when the sandbox saw it, else its id.
+pub(crate) fn deletion(by: &str, text: Option<&str>, id: i32) -> String {
+    match text {
+        Some(text) => {
+            let shown: String = text.chars().take(60).collect();
+            let ellipsis = if shown.len() < text.len() { "…" } else { "" };
+            format!("{by} deleted: \"{shown}{ellipsis}\"")
+        }
+        None => format!("{by} deleted message #{id}"),
+    }
+}
+
+/// The bot's answer to a button press, when it says something.
+pub(crate) fn answer(answer: &CallbackAnswer) -> Option<String> {
+    let kind = if answer.alert { "alert" } else { "answer" };
+    match (&answer.message, &answer.url) {
+        (Some(text), _) if !text.is_empty() => Some(format!("({kind}) {text}")),
+        (_, Some(url)) => Some(format!("({kind}) open {url}")),
+        _ => None,
+    }
+}
+
+/// Inline results, numbered for `:pick`.
+pub(crate) fn inline_results(bot: &str, results: &InlineResults) -> String {
+    if results.results.is_empty() {
+        return format!("{bot} (inline): no results");
+    }
+    let mut out = format!("{bot} (inline):");
+    for (i, result) in results.results.iter().enumerate() {
+        let title = result
+            .title
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .unwrap_or(&result.text);
+        out.push_str(&format!("\n{INDENT}[{}] {title}", i + 1));
+        if let Some(description) = result.description.as_deref().filter(|d| !d.is_empty()) {
+            out.push_str(&format!(" — {description}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn button(text: &str) -> Button {
+        Button {
+            text: text.into(),
+            data: Some(text.as_bytes().to_vec()),
+            url: None,
+        }
+    }
+
+    #[test]
+    fn keyboards_are_numbered_across_rows() {
+        let rows = vec![vec![button("Yes"), button("No")], vec![button("Cancel")]];
+        assert_eq!(
+            keyboard(&rows).unwrap(),
+            "  [1] Yes  [2] No\n  [3] Cancel"
+        );
+        assert_eq!(nth_button(&rows, 3).unwrap().text, "Cancel");
+        assert!(nth_button(&rows, 4).is_none());
+        assert!(nth_button(&rows, 0).is_none());
+        assert!(keyboard(&[]).is_none());
+    }
+
+    #[test]
+    fn deletions_quote_what_was_seen() {
+        assert_eq!(deletion("@bot", Some("hi"), 3), "@bot deleted: \"hi\"");
+        assert_eq!(deletion("@bot", None, 3), "@bot deleted message #3");
+    }
+
+    #[test]
+    fn silent_answers_print_nothing() {
+        assert_eq!(answer(&CallbackAnswer::default()), None);
+        let toast = CallbackAnswer {
+            message: Some("Saved".into()),
+            ..CallbackAnswer::default()
+        };
+        assert_eq!(answer(&toast).unwrap(), "(answer) Saved");
+    }
+}

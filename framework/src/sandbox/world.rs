@@ -1,0 +1,202 @@
+//! The sandbox's local Telegram: who exists in it, and the configuration that points the app
+//! at it.
+//!
+//! The credentials here are the testkit's own, made up for the sandbox: they are not
+//! secrets and work nowhere else.
+
+use std::path::Path;
+
+use oxygram_testkit::{Bot, User, World};
+use secrecy::SecretString;
+
+use super::SandboxMode;
+use crate::config::{Config, ConfigError};
+use crate::error::{Error, Result};
+
+/// The sandbox application's `api_id`.
+const API_ID: i32 = 94_575;
+/// The sandbox application's `api_hash`.
+const API_HASH: &str = "5a4d8b0c5a4d8b0c5a4d8b0c5a4d8b0c";
+/// The sandbox bot's token; the number is its user id.
+const BOT_TOKEN: &str = "7000000001:sandbox-not-a-secret";
+/// The login code of every sandbox user.
+const LOGIN_CODE: &str = "12345";
+
+/// The local user who chats with a bot.
+const YOU_PHONE: &str = "+15550001";
+/// The userbot's own account.
+const ME_PHONE: &str = "+15550100";
+/// The person a userbot chats with.
+const FRIEND_PHONE: &str = "+15550101";
+
+/// Who is who in a running sandbox.
+#[derive(Debug, Clone)]
+pub(crate) struct Cast {
+    /// Whether the app is a bot or a userbot.
+    pub account: Account,
+    /// The app's account, as the testkit finds it (`@username`).
+    pub app: String,
+    /// The account whose chat the terminal shows (it receives the app's messages).
+    pub observer: String,
+}
+
+/// The kind of account the app logs in as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Account {
+    Bot,
+    User,
+}
+
+impl Cast {
+    /// Decides the account kind and names for this configuration.
+    pub(crate) fn new(mode: SandboxMode, config: Option<&Config>) -> Self {
+        let account = match mode {
+            SandboxMode::Bot => Account::Bot,
+            SandboxMode::User => Account::User,
+            // As the real login: a token means a bot; a Bot.toml without one, a user.
+            SandboxMode::Auto => match config {
+                Some(config) if config.telegram.bot_token.is_none() => Account::User,
+                _ => Account::Bot,
+            },
+        };
+        match account {
+            Account::Bot => {
+                let name = config.map_or("oxygram", |c| c.session.name.as_str());
+                Self {
+                    account,
+                    app: bot_username(name),
+                    observer: "you".to_owned(),
+                }
+            }
+            Account::User => Self {
+                account,
+                app: "me".to_owned(),
+                observer: "friend".to_owned(),
+            },
+        }
+    }
+
+    /// The world the testkit starts with.
+    pub(crate) fn world(&self) -> World {
+        let world = World::new().app(API_ID, API_HASH).login_code(LOGIN_CODE);
+        match self.account {
+            Account::Bot => world
+                .bot(
+                    Bot::new(BOT_TOKEN)
+                        .username(self.app.as_str())
+                        .name("Sandbox Bot"),
+                )
+                .user(User::new(YOU_PHONE).first_name("You").username("you")),
+            Account::User => world
+                .user(User::new(ME_PHONE).first_name("Me").username("me"))
+                .user(
+                    User::new(FRIEND_PHONE)
+                        .first_name("Friend")
+                        .username("friend"),
+                ),
+        }
+    }
+
+    /// `config` with the sandbox's credentials, a session in `session_dir`, and quiet logs.
+    pub(crate) fn configure(&self, mut config: Config, session_dir: &Path) -> Config {
+        let telegram = &mut config.telegram;
+        telegram.api_id = API_ID;
+        telegram.api_hash = Some(SecretString::from(API_HASH));
+        telegram.password = None;
+        match self.account {
+            Account::Bot => {
+                telegram.bot_token = Some(SecretString::from(BOT_TOKEN));
+                telegram.phone = None;
+                telegram.code = None;
+            }
+            Account::User => {
+                telegram.bot_token = None;
+                telegram.phone = Some(ME_PHONE.to_owned());
+                telegram.code = Some(SecretString::from(LOGIN_CODE));
+            }
+        }
+        config.session.dir = session_dir.to_path_buf();
+        // The terminal is the chat: only problems are logged (RUST_LOG still overrides).
+        config.log.level = "warn".to_owned();
+        config
+    }
+}
+
+/// The app's configuration if there is one: what the builder was given, else the file
+/// `run()` would load. A missing file is no error in the sandbox (`None`), a broken one is.
+pub(crate) fn load_config(
+    given: Option<Config>,
+    file: Option<std::path::PathBuf>,
+) -> Result<Option<Config>> {
+    if let Some(config) = given {
+        return Ok(Some(config));
+    }
+    let loaded = match file {
+        Some(path) => Config::load_file(path),
+        None => Config::load(),
+    };
+    match loaded {
+        Ok(config) => Ok(Some(config)),
+        Err(Error::Config(ConfigError::NotFound { .. })) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The configuration used when the app has no `Bot.toml`.
+pub(crate) fn default_config() -> Result<Config> {
+    Config::from_toml_str("[telegram]\napi_id = 1\n")
+}
+
+/// `my-bot` → `my_bot`, `echo` → `echo_bot`: a valid bot username from a session name.
+fn bot_username(session_name: &str) -> String {
+    let mut name: String = session_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "my_");
+    }
+    name.truncate(28);
+    if !name.ends_with("bot") {
+        name.push_str(if name.ends_with('_') { "bot" } else { "_bot" });
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bot_usernames_are_valid() {
+        assert_eq!(bot_username("oxygram"), "oxygram_bot");
+        assert_eq!(bot_username("my-bot"), "my_bot");
+        assert_eq!(bot_username("Weather Bot"), "weather_bot");
+        assert_eq!(bot_username("42"), "my_42_bot");
+    }
+
+    #[test]
+    fn kind_follows_the_real_login() {
+        let bot = Config::from_toml_str("[telegram]\napi_id = 1\nbot_token = \"1:x\"\n").unwrap();
+        let user = Config::from_toml_str("[telegram]\napi_id = 1\n").unwrap();
+        assert_eq!(
+            Cast::new(SandboxMode::Auto, Some(&bot)).account,
+            Account::Bot
+        );
+        assert_eq!(
+            Cast::new(SandboxMode::Auto, Some(&user)).account,
+            Account::User
+        );
+        assert_eq!(Cast::new(SandboxMode::Auto, None).account, Account::Bot);
+        assert_eq!(
+            Cast::new(SandboxMode::User, Some(&bot)).account,
+            Account::User
+        );
+    }
+}
