@@ -405,21 +405,26 @@ impl Chat {
                 if ours {
                     self.typed.pop_front();
                 } else {
-                    println!("{}", render::message(&self.name(message.sender_id), &message, false));
+                    println!(
+                        "{}",
+                        render::message(&self.name(message.sender_id), &message, false)
+                    );
                 }
                 self.remember(message);
             }
             Event::Edited(message) => {
-                println!("{}", render::message(&self.name(message.sender_id), &message, true));
+                println!(
+                    "{}",
+                    render::message(&self.name(message.sender_id), &message, true)
+                );
                 self.remember(message);
             }
             Event::Deleted(deletion) => {
                 for id in deletion.ids {
                     let gone = self.seen.remove(&id);
-                    let by = gone.as_ref().map_or_else(
-                        || format!("@{}", self.cast.app),
-                        |m| self.name(m.sender_id),
-                    );
+                    let by = gone
+                        .as_ref()
+                        .map_or_else(|| format!("@{}", self.cast.app), |m| self.name(m.sender_id));
                     println!(
                         "{}",
                         render::deletion(&by, gone.as_ref().map(|m| m.text.as_str()), id)

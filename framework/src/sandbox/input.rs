@@ -99,7 +99,10 @@ mod tests {
         assert_eq!(parse_input(":inline cats"), Input::Inline("cats".into()));
         assert_eq!(parse_input(":inline"), Input::Inline(String::new()));
         assert_eq!(parse_input(":pick 1"), Input::Pick(1));
-        assert_eq!(parse_input(":in hi there"), Input::Incoming("hi there".into()));
+        assert_eq!(
+            parse_input(":in hi there"),
+            Input::Incoming("hi there".into())
+        );
         assert_eq!(parse_input(":help"), Input::Help);
         assert_eq!(parse_input(":quit"), Input::Quit);
     }

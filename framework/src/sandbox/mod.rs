@@ -66,7 +66,9 @@ pub enum SandboxMode {
 #[non_exhaustive]
 pub enum SandboxError {
     /// `--sandbox=<value>` with an unknown value.
-    #[error("--sandbox={0:?} is not a sandbox mode: use --sandbox, --sandbox=bot or --sandbox=user")]
+    #[error(
+        "--sandbox={0:?} is not a sandbox mode: use --sandbox, --sandbox=bot or --sandbox=user"
+    )]
     UnknownMode(String),
     /// The app was built without oxygram's `sandbox` feature.
     #[error(

@@ -25,7 +25,11 @@ pub(crate) fn message(from: &str, message: &ObservedMessage, edited: bool) -> St
     out.push(':');
     if let Some(media) = &message.media {
         let kind = if media.is_photo { "photo" } else { "file" };
-        out.push_str(&format!(" [{kind} {}, {} bytes]", media.name, media.bytes.len()));
+        out.push_str(&format!(
+            " [{kind} {}, {} bytes]",
+            media.name,
+            media.bytes.len()
+        ));
     }
     let mut lines = message.text.lines();
     if let Some(first) = lines.next() {
@@ -129,10 +133,7 @@ mod tests {
     #[test]
     fn keyboards_are_numbered_across_rows() {
         let rows = vec![vec![button("Yes"), button("No")], vec![button("Cancel")]];
-        assert_eq!(
-            keyboard(&rows).unwrap(),
-            "  [1] Yes  [2] No\n  [3] Cancel"
-        );
+        assert_eq!(keyboard(&rows).unwrap(), "  [1] Yes  [2] No\n  [3] Cancel");
         assert_eq!(nth_button(&rows, 3).unwrap().text, "Cancel");
         assert!(nth_button(&rows, 4).is_none());
         assert!(nth_button(&rows, 0).is_none());
