@@ -56,8 +56,10 @@ struct KindTable {
 ///
 /// # Order
 /// Handlers are grouped by `group = N` (default 0). Groups run in ascending order. Within a
-/// group, handlers are tried in declaration order (by file, then line) and the **first one
-/// that matches runs**; the others in that group are skipped. Then the next group gets the
+/// group, handlers with a trigger (`command`, `regex`, `callback`, `inline`) are tried before
+/// catch-alls without one, each in declaration order (by file, then line), and the **first
+/// one that matches runs**; the others in that group are skipped. (Trying triggers first
+/// keeps a `message` catch-all declared in another file from swallowing `/commands`.) Then the next group gets the
 /// update. A handler changes this by returning a [`Propagation`](crate::handler::Propagation):
 /// `Continue` lets the next matching handler of its own group run too, `Stop` ends routing
 /// (no later group sees the update).
@@ -81,9 +83,16 @@ pub struct Router {
     on_error: Option<ErrorHook>,
 }
 
-/// Order of entries: group, then declaration.
-fn order_key(spec: &HandlerSpec) -> (i32, &'static str, u32, &'static str) {
-    (spec.group, spec.file, spec.line, spec.name)
+/// Order of entries: group; within a group, handlers with a trigger before catch-alls;
+/// then declaration (file, line).
+fn order_key(spec: &HandlerSpec) -> (i32, bool, &'static str, u32, &'static str) {
+    (
+        spec.group,
+        spec.trigger == Trigger::None,
+        spec.file,
+        spec.line,
+        spec.name,
+    )
 }
 
 impl Router {

@@ -156,6 +156,8 @@ async fn groups_run_in_order_first_match_per_group_with_propagation() {
         &w,
         vec![
             spec("late", Kind::NewMessage, Trigger::None, 3, late),
+            // Declared before the command, but a catch-all: the command is tried first.
+            spec("any", Kind::NewMessage, Trigger::None, 0, handled2),
             spec(
                 "start",
                 Kind::NewMessage,
@@ -163,7 +165,6 @@ async fn groups_run_in_order_first_match_per_group_with_propagation() {
                 0,
                 handled,
             ),
-            spec("any", Kind::NewMessage, Trigger::None, 0, handled2),
             spec("keep_going", Kind::NewMessage, Trigger::None, 1, keep_going),
             spec("handled", Kind::NewMessage, Trigger::None, 1, handled),
             spec("stop", Kind::NewMessage, Trigger::None, 2, stop),
@@ -174,7 +175,7 @@ async fn groups_run_in_order_first_match_per_group_with_propagation() {
         h.route(w.private_text(ALICE, 1, "/start")).await,
         ["handled", "handled", "keep_going", "handled", "stop"]
     );
-    // Not a command: group 0's first match is the plain message handler.
+    // Not a command: group 0's first match is the catch-all.
     assert_eq!(
         h.route(w.private_text(ALICE, 2, "hello")).await,
         ["handled", "handled2", "keep_going", "handled", "stop"]

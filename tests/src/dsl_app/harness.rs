@@ -1,0 +1,143 @@
+//! Starting the test app as a bot against a fresh testkit.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oxygram::App;
+use oxygram_testkit::{Bot, TestKit, User, World};
+
+use super::plugins::{Audit, Gate, SeenOwn};
+
+/// Username of the bot under test.
+pub const BOT: &str = "dsl_bot";
+const TOKEN: &str = "123456:DSLTESTTOKEN";
+const API_ID: i32 = 12345;
+const API_HASH: &str = "0123456789abcdef0123456789abcdef";
+
+/// How long a test waits for any one reply.
+pub const TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A running test app and the world around it.
+pub struct DslApp {
+    /// The local Telegram.
+    pub kit: TestKit,
+    app: App,
+    /// What the app's error hook received, as `"<handler>: <error>"`.
+    pub failures: Arc<Mutex<Vec<String>>>,
+    /// Messages seen by the `audit` plugin (group -1).
+    pub audit: Audit,
+    /// Own messages seen by the `mirror` plugin's observer.
+    pub seen_own: SeenOwn,
+    _dir: tempfile::TempDir,
+}
+
+impl DslApp {
+    /// Starts the bot with `plugins` `[plugins]` settings (TOML lines such as
+    /// `include = ["greet"]`), plus any extra TOML (e.g. `[plugins.admin]` tables; `{alice}`
+    /// is replaced with alice's id).
+    pub async fn start(plugins: &str, extra: &str) -> Self {
+        match Self::try_start(plugins, extra).await {
+            Ok(app) => app,
+            Err(e) => panic!("the app does not start: {e}"),
+        }
+    }
+
+    /// Like [`DslApp::start`], but returns the app's startup error.
+    pub async fn try_start(plugins: &str, extra: &str) -> oxygram::Result<Self> {
+        Self::try_start_with("", plugins, extra).await
+    }
+
+    /// Like [`DslApp::start`], with extra `[dispatch]` lines.
+    pub async fn start_with(dispatch: &str, plugins: &str, extra: &str) -> Self {
+        match Self::try_start_with(dispatch, plugins, extra).await {
+            Ok(app) => app,
+            Err(e) => panic!("the app does not start: {e}"),
+        }
+    }
+
+    /// Like [`DslApp::try_start`], with extra `[dispatch]` lines.
+    pub async fn try_start_with(
+        dispatch: &str,
+        plugins: &str,
+        extra: &str,
+    ) -> oxygram::Result<Self> {
+        let kit = TestKit::start(
+            World::new()
+                .app(API_ID, API_HASH)
+                .bot(Bot::new(TOKEN).username(BOT).name("DSL"))
+                .user(User::new("+15550001").first_name("Alice").username("alice"))
+                .user(User::new("+15550002").first_name("Bob").username("bob")),
+        )
+        .await
+        .expect("testkit starts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        kit.write_session_file(dir.path().join("bot.session"))
+            .await
+            .expect("session file");
+        let alice = kit.account_id("alice").expect("alice exists");
+        let toml = format!(
+            "[telegram]\napi_id = {API_ID}\napi_hash = \"{API_HASH}\"\nbot_token = \"{TOKEN}\"\n\
+             [session]\nname = \"bot\"\ndir = {dir:?}\n\
+             [dispatch]\nmax_in_flight = 16\n{dispatch}\n\
+             [plugins]\n{plugins}\n{extra}\n",
+            dir = dir.path().display().to_string(),
+            extra = extra.replace("{alice}", &alice.to_string()),
+        );
+        let config = oxygram::Config::from_toml_str(&toml).expect("valid Bot.toml");
+        let failures = Arc::new(Mutex::new(Vec::new()));
+        let audit = Audit::default();
+        let seen_own = SeenOwn::default();
+        let hook_failures = Arc::clone(&failures);
+        let mut app = App::new()
+            .config(config)
+            .state(audit.clone())
+            .state(seen_own.clone())
+            .state(Gate::default())
+            .on_error(move |failure| {
+                let hook_failures = Arc::clone(&hook_failures);
+                async move {
+                    hook_failures
+                        .lock()
+                        .unwrap()
+                        .push(format!("{}: {}", failure.handler, failure.error));
+                }
+            });
+        tokio::time::timeout(TIMEOUT, app.start())
+            .await
+            .expect("the app starts (or fails) in time")?;
+        Ok(Self {
+            kit,
+            app,
+            failures,
+            audit,
+            seen_own,
+            _dir: dir,
+        })
+    }
+
+    /// Sends `text` from `who` to the bot and returns the next message `who` receives.
+    pub async fn ask(&self, who: &str, text: &str) -> String {
+        let user = self.kit.user(who);
+        user.send_text(BOT, text).await.expect("message sent");
+        self.next(who).await
+    }
+
+    /// The next message `who` receives.
+    pub async fn next(&self, who: &str) -> String {
+        self.kit
+            .user(who)
+            .next_message(TIMEOUT)
+            .await
+            .unwrap_or_else(|e| panic!("{who} got no reply: {e}"))
+            .text
+    }
+
+    /// Stops the app (waiting for running handlers) and the testkit.
+    pub async fn stop(mut self) {
+        tokio::time::timeout(TIMEOUT, self.app.stop())
+            .await
+            .expect("the app stops in time")
+            .expect("the app stops cleanly");
+        self.kit.shutdown().await;
+    }
+}

@@ -1,0 +1,36 @@
+//! `Config<T>` from `[plugins.admin]`, `Args` with a trailing `String`, and a handler
+//! (`kick`) to exclude by name.
+
+use oxygram::prelude::*;
+
+/// `[plugins.admin]`.
+#[derive(Debug, serde::Deserialize)]
+pub struct AdminSettings {
+    /// Who may ban.
+    pub owners: Vec<i64>,
+}
+
+async fn ban(
+    msg: Message,
+    settings: Config<AdminSettings>,
+    Args((user, reason)): Args<(i64, String)>,
+) -> Result<()> {
+    let sender = msg.sender_id().map(|id| id.bare_id_unchecked());
+    if sender.is_some_and(|id| settings.owners.contains(&id)) {
+        msg.reply(format!("banned {user}: {reason}")).await?;
+    } else {
+        msg.reply("only owners can ban").await?;
+    }
+    Ok(())
+}
+register!(ban: NewMessage, oxygram::handler::Trigger::Commands(&["ban"]),
+    group = 0, filter = Filter::always(), description = None, outgoing = false;
+    (Message, Config<AdminSettings>, Args<(i64, String)>));
+
+async fn kick(msg: Message) -> Result<()> {
+    msg.reply("kicked").await?;
+    Ok(())
+}
+register!(kick: NewMessage, oxygram::handler::Trigger::Commands(&["kick"]),
+    group = 0, filter = Filter::always(), description = None, outgoing = false;
+    (Message));
