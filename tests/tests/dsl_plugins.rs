@@ -84,14 +84,31 @@ async fn a_bad_plugin_section_refuses_to_start_naming_the_key() {
 #[tokio::test]
 async fn described_commands_are_sent_with_set_bot_commands() {
     let app = DslApp::start(r#"include = ["greet", "dice"]"#, "").await;
-    // The menu is sent in the background at startup; a round trip makes sure it went out.
     assert_eq!(app.ask("alice", "/start").await, "Hello, Alice!");
-    let calls = app.kit.rpc_log();
-    let set = calls
-        .iter()
-        .filter(|c| c.method == "bots.setBotCommands")
-        .count();
-    assert_eq!(set, 1, "one bots.setBotCommands call: {calls:?}");
+    // The menu is sent in the background at startup.
+    let sent = tokio::time::timeout(oxygram_e2e::dsl_app::TIMEOUT, async {
+        while app.kit.rpc_count("bots.setBotCommands") == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(sent.is_ok(), "bots.setBotCommands was called");
+    assert_eq!(app.kit.rpc_count("bots.setBotCommands"), 1);
+    let menu: Vec<(String, String)> = app
+        .kit
+        .bot_commands(oxygram_e2e::dsl_app::BOT)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.command, c.description))
+        .collect();
+    // Only commands with a description, in routing order; `/roll` has none.
+    assert_eq!(
+        menu,
+        [
+            ("start".to_owned(), "Say hello".to_owned()),
+            ("help".to_owned(), "Show help".to_owned())
+        ]
+    );
     app.stop().await;
 }
 

@@ -4,9 +4,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oxygram::App;
-use oxygram_testkit::{Bot, TestKit, User, World};
+use oxygram_testkit::{Bot, Group, TestKit, User, World};
 
-use super::plugins::{Audit, Gate, SeenOwn};
+use super::plugins::{Audit, Chosen, Deleted, Gate, SeenOwn};
 
 /// Username of the bot under test.
 pub const BOT: &str = "dsl_bot";
@@ -28,6 +28,10 @@ pub struct DslApp {
     pub audit: Audit,
     /// Own messages seen by the `mirror` plugin's observer.
     pub seen_own: SeenOwn,
+    /// Inline results chosen (the `search` plugin).
+    pub chosen: Chosen,
+    /// Message ids deleted (the `edits` plugin).
+    pub deleted: Deleted,
     _dir: tempfile::TempDir,
 }
 
@@ -66,7 +70,8 @@ impl DslApp {
                 .app(API_ID, API_HASH)
                 .bot(Bot::new(TOKEN).username(BOT).name("DSL"))
                 .user(User::new("+15550001").first_name("Alice").username("alice"))
-                .user(User::new("+15550002").first_name("Bob").username("bob")),
+                .user(User::new("+15550002").first_name("Bob").username("bob"))
+                .group(Group::new("Friends").members(["alice", "bob", BOT])),
         )
         .await
         .expect("testkit starts");
@@ -87,11 +92,15 @@ impl DslApp {
         let failures = Arc::new(Mutex::new(Vec::new()));
         let audit = Audit::default();
         let seen_own = SeenOwn::default();
+        let chosen = Chosen::default();
+        let deleted = Deleted::default();
         let hook_failures = Arc::clone(&failures);
         let mut app = App::new()
             .config(config)
             .state(audit.clone())
             .state(seen_own.clone())
+            .state(chosen.clone())
+            .state(deleted.clone())
             .state(Gate::default())
             .on_error(move |failure| {
                 let hook_failures = Arc::clone(&hook_failures);
@@ -111,6 +120,8 @@ impl DslApp {
             failures,
             audit,
             seen_own,
+            chosen,
+            deleted,
             _dir: dir,
         })
     }

@@ -5,9 +5,13 @@ pub mod chain;
 pub mod crash;
 pub mod dice;
 pub mod echo;
+pub mod edits;
 pub mod greet;
 pub mod mirror;
 pub mod order;
+pub mod rooms;
+pub mod search;
+pub mod vote;
 pub mod whoami;
 
 use std::sync::{Arc, Mutex};
@@ -32,3 +36,11 @@ impl SeenOwn {
 /// Opened by bob's `/open`, awaited by alice's `/wait` (the `order` plugin).
 #[derive(Default)]
 pub struct Gate(pub Notify);
+
+/// Inline results the `search` plugin saw chosen, as `"<result id> for <query>"`.
+#[derive(Clone, Default)]
+pub struct Chosen(pub Arc<Mutex<Vec<String>>>);
+
+/// Message ids the `edits` plugin saw deleted.
+#[derive(Clone, Default)]
+pub struct Deleted(pub Arc<Mutex<Vec<i32>>>);

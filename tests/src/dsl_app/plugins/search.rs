@@ -1,0 +1,30 @@
+//! Inline queries with an `inline` pattern and captures, and the chosen result.
+
+use oxygram::grammers::update::Article;
+use oxygram::prelude::*;
+
+use super::Chosen;
+
+async fn search(q: InlineQuery, caps: Captures) -> Result<()> {
+    let what = caps.name("what").unwrap_or_default().to_owned();
+    q.answer([
+        Article::new(format!("Find {what}"), format!("found {what}")).id(format!("r-{what}")),
+    ])
+    .send()
+    .await?;
+    Ok(())
+}
+register!(search: InlineQuery, oxygram::handler::Trigger::Inline(r"^(?<what>\w+)$"),
+    group = 0, filter = Filter::always(), description = None, outgoing = false;
+    (InlineQuery, Captures));
+
+async fn chosen(choice: InlineSend, State(chosen): State<Chosen>) {
+    chosen
+        .0
+        .lock()
+        .unwrap()
+        .push(format!("{} for {}", choice.result_id(), choice.text()));
+}
+register!(chosen: ChosenInlineResult, oxygram::handler::Trigger::None,
+    group = 0, filter = Filter::always(), description = None, outgoing = false;
+    (InlineSend, State<Chosen>));
