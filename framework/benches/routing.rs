@@ -6,6 +6,14 @@
 //! map, so the other 199 command handlers are never looked at.
 //!
 //! Run with `cargo bench -p oxygram --bench routing`.
+//!
+//! Measured 2026-11-28 (2-core shared machine, median per update, includes cloning the
+//! update and the current-thread `block_on`):
+//!
+//! | update | 1 handler | 200 handlers | ratio |
+//! |---|---|---|---|
+//! | `/start now` (command) | 1.26 µs | 1.17 µs | 0.93 |
+//! | `just text` (catch-all) | 1.06 µs | 1.08 µs | 1.02 |
 
 use std::hint::black_box;
 use std::sync::Arc;

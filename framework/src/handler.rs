@@ -50,7 +50,11 @@ pub enum Kind {
     InlineQuery,
     /// A user chose a result of an inline query (`chosen_inline`).
     ChosenInlineResult,
-    /// Any update, as the raw TL object (`raw`): chat member changes, user status, ...
+    /// Every update, as the raw TL object (`raw`), like Pyrogram's `RawUpdateHandler`:
+    /// chat member changes, user status, and everything grammers has no typed variant for.
+    /// Raw handlers take part in every update's routing, in their group; narrow them with
+    /// [`filters::raw::<T>()`](crate::filters::raw) and extract with
+    /// [`RawUpdate<T>`](crate::extract::RawUpdate).
     Raw,
 }
 

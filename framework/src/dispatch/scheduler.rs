@@ -6,6 +6,10 @@
 //! of one chat are run one after another by that chat's worker task; a chat with no pending
 //! update has no task and no queue. A slow handler therefore delays only its own chat (and
 //! holds one permit).
+//!
+//! The bound is shared: if one chat piles up `max_in_flight` updates behind a stuck handler,
+//! `dispatch` waits and every chat waits with it. That is the price of never buffering
+//! without limit; raise `max_in_flight` for bots whose handlers block for long.
 
 use std::collections::{HashMap, VecDeque};
 use std::panic::AssertUnwindSafe;

@@ -71,3 +71,71 @@ pub(crate) fn log_startup_table(handlers: &[RegisteredHandler], explicit: bool) 
         render(handlers)
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filters::Filter;
+    use crate::handler::{HandlerSpec, Kind, Outcome, Trigger};
+
+    fn call(_: crate::dispatch::UpdateContext) -> crate::handler::BoxFuture<'static, Outcome> {
+        Box::pin(async { Outcome::Handled })
+    }
+
+    fn row(
+        name: &'static str,
+        plugin: &'static str,
+        trigger: Trigger,
+        group: i32,
+        enabled: bool,
+    ) -> RegisteredHandler {
+        RegisteredHandler {
+            spec: HandlerSpec {
+                name,
+                module_path: "bot::plugins::x",
+                plugin: None,
+                kind: Kind::NewMessage,
+                trigger,
+                filter: Filter::always,
+                group,
+                description: None,
+                outgoing: false,
+                file: "x.rs",
+                line: 1,
+                check: HandlerSpec::no_check,
+                call,
+            },
+            plugin,
+            enabled,
+        }
+    }
+
+    #[test]
+    fn the_table_aligns_columns_and_marks_excluded_handlers() {
+        let table = render(&[
+            row(
+                "start",
+                "greet",
+                Trigger::Commands(&["start", "go"]),
+                0,
+                true,
+            ),
+            row(
+                "ban",
+                "administration",
+                Trigger::Commands(&["ban"]),
+                -1,
+                false,
+            ),
+        ]);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "plugin          handler  kind     trigger     group  status",
+                "greet           start    message  /start /go  0      on",
+                "administration  ban      message  /ban        -1     excluded",
+            ]
+        );
+    }
+}
