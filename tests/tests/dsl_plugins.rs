@@ -119,3 +119,11 @@ async fn set_bot_commands_can_be_switched_off() {
     assert_eq!(app.kit.rpc_count("bots.setBotCommands"), 0);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn without_described_commands_the_menu_is_left_alone() {
+    let app = DslApp::start(r#"include = ["dice"]"#, "").await;
+    assert_eq!(app.ask("alice", "/roll 1 6").await, "rolling 1d6");
+    assert_eq!(app.kit.rpc_count("bots.setBotCommands"), 0);
+    app.stop().await;
+}

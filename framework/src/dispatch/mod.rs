@@ -142,9 +142,9 @@ impl Dispatcher {
     ///
     /// Fails on two handlers with the same command in one group, an include/exclude entry
     /// that names nothing, a missing `State<T>`, a bad `[plugins.<name>]` section. Logs the
-    /// handler table. For a bot with `dispatch.set_bot_commands` on (the default), it also
-    /// spawns the `bots.setBotCommands` call for the commands that have a description
-    /// (failures are logged, not fatal).
+    /// handler table. For a bot with `dispatch.set_bot_commands` on (the default) and at least
+    /// one command with a description, it also spawns the `bots.setBotCommands` call for
+    /// those commands (failures are logged, not fatal).
     pub fn new(setup: DispatcherSetup) -> Result<Self> {
         let DispatcherSetup {
             client,
@@ -184,6 +184,11 @@ impl Dispatcher {
 
     fn spawn_set_bot_commands(&self) {
         let commands = self.bot_commands();
+        if commands.is_empty() {
+            // Nothing described: leave a menu set elsewhere (e.g. with @BotFather) alone.
+            tracing::debug!("no command has a description: the bot command menu is left as is");
+            return;
+        }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             tracing::warn!("not in a tokio runtime: the bot command menu was not sent");
             return;
