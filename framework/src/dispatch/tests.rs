@@ -1016,3 +1016,87 @@ async fn extractors_on_the_wrong_update_are_mismatches() {
         "{reply}"
     );
 }
+
+#[derive(Debug, serde::Deserialize)]
+struct Limits {
+    per_minute: u32,
+}
+
+fn uses_limits(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let limits = crate::extract::Config::<Limits>::from_update(&cx)
+            .await
+            .unwrap();
+        log(&cx).push(format!("limit {} for {}", limits.per_minute, cx.plugin()));
+        Outcome::Handled
+    })
+}
+
+fn check_limits(
+    startup: &crate::extract::StartupContext<'_>,
+) -> std::result::Result<(), crate::extract::StartupError> {
+    crate::extract::Config::<Limits>::check(startup)
+}
+
+#[tokio::test]
+async fn plugin_config_is_read_once_at_startup_and_errors_name_the_key() {
+    let w = world().await;
+    let mut s = spec("limited", Kind::NewMessage, Trigger::None, 0, uses_limits);
+    s.check = check_limits;
+    let config =
+        Config::from_toml_str("[telegram]\napi_id = 1\n[plugins.test]\nper_minute = 3\n").unwrap();
+    let h = Harness::try_new(&w, vec![s], config).unwrap();
+    assert_eq!(
+        h.route(w.private_text(ALICE, 1, "x")).await,
+        ["limit 3 for test"]
+    );
+
+    let config =
+        Config::from_toml_str("[telegram]\napi_id = 1\n[plugins.test]\nper_minute = \"many\"\n")
+            .unwrap();
+    let err = Harness::try_new(&w, vec![s], config)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("`limited`") && err.contains("Config<") && err.contains("per_minute"),
+        "{err}"
+    );
+    let config = Config::from_toml_str("[telegram]\napi_id = 1\n").unwrap();
+    let err = Harness::try_new(&w, vec![s], config)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("plugins.test.per_minute"),
+        "a missing key is named: {err}"
+    );
+}
+
+#[tokio::test]
+async fn link_previews_are_text_not_caption_but_count_as_media() {
+    let w = world().await;
+    let h = Harness::new(&w, vec![]);
+    let router = h.dispatcher.router();
+    let preview = tl::enums::MessageMedia::WebPage(tl::types::MessageMediaWebPage {
+        force_large_media: false,
+        force_small_media: false,
+        manual: false,
+        safe: false,
+        webpage: tl::enums::WebPage::Empty(tl::types::WebPageEmpty { id: 1, url: None }),
+    });
+    let m = w.message(
+        MessageSpec::new(1, "see https://example.org")
+            .chat(peer_user(ALICE))
+            .media(preview),
+    );
+    let cx = router.context(m);
+    assert_eq!(
+        (filters::text & filters::media).matches_sync(&cx),
+        Some(true)
+    );
+    assert_eq!(
+        (filters::caption | filters::photo | filters::document).matches_sync(&cx),
+        Some(false)
+    );
+}
