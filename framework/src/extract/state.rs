@@ -18,7 +18,7 @@ use crate::dispatch::UpdateContext;
 ///
 /// struct Counter(AtomicU64);
 ///
-/// async fn count(counter: State<Counter>) {
+/// async fn count(State(counter): State<Counter>) {
 ///     counter.0.fetch_add(1, Ordering::Relaxed);
 /// }
 /// ```
