@@ -6,6 +6,8 @@
 //! configured filter entirely. Installing is `try_init`: an app or test that already set a
 //! subscriber keeps it, and starting twice does not panic.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogConfig;
@@ -44,6 +46,8 @@ pub fn init(config: &LogConfig) -> bool {
     let installed = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, not in files or journald.
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init()
         .is_ok();
     if let Some((value, e)) = bad_rust_log {

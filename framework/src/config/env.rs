@@ -5,6 +5,9 @@
 //! look, so for those keys this provider hands the value over unparsed. It also names the
 //! real variable (`OXYGRAM_TELEGRAM__API_ID`) in errors, where figment would say
 //! `TELEGRAM.API_ID`.
+//!
+//! Only variables with a `__` are configuration (every key lives in a section), so
+//! `OXYGRAM_CONFIG` and other tools' `OXYGRAM_*` switches never count as unknown keys.
 
 use figment::value::{Dict, Map, Value};
 use figment::{Error, Metadata, Profile, Provider};
@@ -14,9 +17,6 @@ pub const PREFIX: &str = "OXYGRAM_";
 
 /// Separates a section from its key in a variable name: `OXYGRAM_TELEGRAM__API_ID`.
 const SEPARATOR: &str = "__";
-
-/// Variables with the prefix that are not configuration keys.
-const NOT_KEYS: &[&str] = &["OXYGRAM_CONFIG"];
 
 /// Keys whose environment value is text even when it looks like a number.
 const TEXT_KEYS: &[&str] = &[
@@ -55,7 +55,9 @@ impl OxygramEnv {
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let vars = vars
             .into_iter()
-            .filter(|(k, _)| k.starts_with(PREFIX) && !NOT_KEYS.contains(&k.as_str()))
+            // Every key lives in a section, so a configuration variable always has a `__`;
+            // others (`OXYGRAM_CONFIG`, tools' own switches) are not configuration.
+            .filter(|(k, _)| k.starts_with(PREFIX) && k[PREFIX.len()..].contains(SEPARATOR))
             .collect();
         Self { vars }
     }
@@ -141,6 +143,7 @@ mod tests {
             ("OXYGRAM_TELEGRAM__CODE", "01234"),
             ("OXYGRAM_TELEGRAM__API_ID", "42"),
             ("OXYGRAM_CONFIG", "/elsewhere/Bot.toml"),
+            ("OXYGRAM_CI", "1"),
             ("PATH", "/bin"),
         ]));
         assert_eq!(
@@ -153,5 +156,6 @@ mod tests {
         );
         assert_eq!(figment.extract_inner::<i32>("telegram.api_id").unwrap(), 42);
         assert!(!figment.contains("config"));
+        assert!(!figment.contains("ci"));
     }
 }

@@ -171,20 +171,7 @@ async fn check_password(ctx: &LoginContext<'_>, asker: &mut Asker) -> Result<Use
     asker
         .show("The two-step verification is enabled and a password is required".to_owned())
         .await;
-    let password: tl::types::account::Password = ctx
-        .client
-        .invoke(&tl::functions::account::GetPassword {})
-        .await
-        .map_err(|e| common_rpc_error(ctx, e, "read the two-step verification settings"))?
-        .into();
-    if password.current_algo.is_none() || password.srp_b.is_none() || password.srp_id.is_none() {
-        return Err(LoginError::Unexpected {
-            step: "the two-step verification settings",
-            detail: "the password parameters are incomplete".to_owned(),
-        }
-        .into());
-    }
-    let mut token = PasswordToken::new(password);
+    let mut token = password_token(ctx).await?;
     if let Some(hint) = token.hint().filter(|h| !h.is_empty()) {
         asker.show(format!("Password hint: {hint}")).await;
     }
@@ -225,8 +212,9 @@ async fn check_password(ctx: &LoginContext<'_>, asker: &mut Asker) -> Result<Use
             .await
         {
             Ok(user) => return Ok(user),
-            Err(SignInError::InvalidPassword(again)) => {
-                token = again;
+            Err(SignInError::InvalidPassword(_)) => {
+                // Telegram accepts each SRP challenge once: fetch a fresh one to try again.
+                token = password_token(ctx).await?;
                 rejected_from_config |= from_config;
                 wrong += 1;
                 asker
@@ -272,6 +260,25 @@ impl From<InvocationError> for SendCodeFailure {
     fn from(error: InvocationError) -> Self {
         Self::Rpc(error)
     }
+}
+
+/// `account.getPassword`: the SRP challenge a password is checked against.
+async fn password_token(ctx: &LoginContext<'_>) -> Result<PasswordToken> {
+    let password: tl::types::account::Password = ctx
+        .client
+        .invoke(&tl::functions::account::GetPassword {})
+        .await
+        .map_err(|e| common_rpc_error(ctx, e, "read the two-step verification settings"))?
+        .into();
+    // grammers' `check_password` unwraps these; a missing one must be an error, not a panic.
+    if password.current_algo.is_none() || password.srp_b.is_none() || password.srp_id.is_none() {
+        return Err(LoginError::Unexpected {
+            step: "the two-step verification settings",
+            detail: "the password parameters are incomplete".to_owned(),
+        }
+        .into());
+    }
+    Ok(PasswordToken::new(password))
 }
 
 /// `auth.sendCode`, following a "your number lives in DC n" redirect once.
