@@ -53,6 +53,7 @@ struct Running {
     pool: JoinHandle<()>,
     updates: Option<JoinHandle<Result<()>>>,
     stop: watch::Sender<bool>,
+    signals: Option<StopSignals>,
     // Dropped last: the lock must outlive every use of the session.
     session: SessionFile,
 }
@@ -153,9 +154,16 @@ impl App {
         runtime.block_on(async move {
             self.start().await?;
             let idled = self.idle().await;
+            let mut signals = self.running.as_mut().and_then(|r| r.signals.take());
+            let second_signal = async {
+                match signals.as_mut() {
+                    Some(signals) => signals.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
             let stopped = tokio::select! {
                 stopped = self.stop() => stopped,
-                _ = shutdown_signal() => {
+                _ = second_signal => {
                     tracing::warn!("second stop signal: exiting without waiting for handlers");
                     Ok(())
                 }
@@ -256,6 +264,14 @@ impl App {
                 return Err(error);
             }
         };
+        let signals = match StopSignals::listen() {
+            Ok(signals) => signals,
+            Err(error) => {
+                handle.quit();
+                let _ = pool.await;
+                return Err(error);
+            }
+        };
         let (stop, stop_rx) = watch::channel(false);
         let grace = config.dispatch.shutdown_grace;
         let updates = tokio::spawn(runtime::run_updates(stream, dispatcher, stop_rx, grace));
@@ -271,6 +287,7 @@ impl App {
             pool,
             updates: Some(updates),
             stop,
+            signals: Some(signals),
             session,
         });
         Ok(())
@@ -286,8 +303,13 @@ impl App {
         let Some(updates) = running.updates.as_mut() else {
             return Ok(());
         };
+        let Some(signals) = running.signals.as_mut() else {
+            return Err(Error::Usage(
+                "App::idle: the stop signals are already being awaited",
+            ));
+        };
         tokio::select! {
-            signal = shutdown_signal() => {
+            signal = signals.recv() => {
                 signal?;
                 tracing::info!("stop signal received: finishing running handlers");
                 Ok(())
@@ -353,22 +375,47 @@ impl App {
     }
 }
 
-/// Resolves on Ctrl+C or (on Unix) SIGTERM.
-async fn shutdown_signal() -> Result<()> {
+/// Ctrl+C and (on Unix) SIGTERM, listened for from the moment it is created: an app that
+/// says "receiving updates" must already stop cleanly on a signal, not die of it.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term =
-            signal(SignalKind::terminate()).map_err(Error::system("listen for SIGTERM"))?;
-        tokio::select! {
-            ctrl_c = tokio::signal::ctrl_c() => ctrl_c.map_err(Error::system("listen for Ctrl+C")),
-            _ = term.recv() => Ok(()),
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())
+                    .map_err(Error::system("listen for Ctrl+C"))?,
+                terminate: signal(SignalKind::terminate())
+                    .map_err(Error::system("listen for SIGTERM"))?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c()
-            .await
-            .map_err(Error::system("listen for Ctrl+C"))
+
+    /// Resolves on the next Ctrl+C or SIGTERM.
+    async fn recv(&mut self) -> Result<()> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Ok(()),
+                _ = self.terminate.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c()
+                .await
+                .map_err(Error::system("listen for Ctrl+C"))
+        }
     }
 }

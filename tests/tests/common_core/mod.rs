@@ -194,19 +194,26 @@ impl Process {
         self.output.lock().unwrap().clone()
     }
 
-    /// Waits for a line containing `needle`; panics with the output so far on timeout or exit.
+    /// Waits until a line containing `needle` has been printed (at any time since the start:
+    /// stdout and stderr are read by separate threads, so their lines may arrive in either
+    /// order); panics with the output so far on timeout.
     pub fn wait_for_line(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
+            if let Some(line) = self.output().lines().find(|l| l.contains(needle)) {
+                return line.to_owned();
+            }
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(_) => {}
-                Err(_) => panic!(
+            if left.is_zero() {
+                panic!(
                     "no line containing {needle:?} within {WAIT:?}; output:\n{}",
                     self.output()
-                ),
+                );
             }
+            // Any new line (or the timeout) wakes the check above.
+            let _ = self
+                .lines
+                .recv_timeout(left.min(Duration::from_millis(200)));
         }
     }
 
