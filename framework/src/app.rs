@@ -180,7 +180,8 @@ impl App {
                 "App::start was called on an app that is already running",
             ));
         }
-        let config = match (self.config.take(), &self.config_file) {
+        // Kept for a later `start` after `stop`; a file is read again then.
+        let config = match (self.config.clone(), &self.config_file) {
             (Some(config), _) => config,
             (None, Some(path)) => Config::load_file(path)?,
             (None, None) => Config::load()?,
@@ -201,12 +202,17 @@ impl App {
         let client = Client::new(handle.clone());
         let pool = tokio::spawn(runner.run());
 
-        let (prompter, interactive) = match self.prompter.take() {
-            Some(prompter) => (prompter, true),
-            None if std::io::stdin().is_terminal() => {
-                (Box::new(TerminalPrompter) as Box<dyn Prompter>, true)
-            }
-            None => (Box::new(NoPrompter) as Box<dyn Prompter>, false),
+        let mut default_prompter: Option<Box<dyn Prompter>>;
+        let interactive = self.prompter.is_some() || std::io::stdin().is_terminal();
+        let prompter = if self.prompter.is_some() {
+            &mut self.prompter
+        } else {
+            default_prompter = Some(if interactive {
+                Box::new(TerminalPrompter)
+            } else {
+                Box::new(NoPrompter)
+            });
+            &mut default_prompter
         };
         let ctx = LoginContext {
             client: &client,

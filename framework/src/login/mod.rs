@@ -14,10 +14,13 @@ mod user;
 use grammers_client::Client;
 use grammers_client::peer::User;
 use grammers_mtsender::{InvocationError, SenderPoolHandle};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 
 pub use error::LoginError;
 pub use prompter::{CodeDelivery, NoPrompter, Prompter};
+/// The secret type [`Prompter`] answers with (re-exported so implementors need no
+/// `secrecy` dependency of their own).
+pub use secrecy::SecretString;
 pub use terminal::TerminalPrompter;
 
 use crate::config::{Config, var_name};
@@ -47,7 +50,7 @@ pub(crate) struct LoggedIn {
 /// account and nothing to log in with then fails before any connection is made.
 pub(crate) async fn log_in(
     ctx: &LoginContext<'_>,
-    prompter: Box<dyn Prompter>,
+    prompter: &mut Option<Box<dyn Prompter>>,
     interactive: bool,
 ) -> Result<LoggedIn> {
     let telegram = &ctx.config.telegram;
@@ -78,7 +81,7 @@ pub(crate) async fn log_in(
         tracing::warn!("the session's authorization is no longer valid; logging in again");
     }
 
-    let mut asker = Asker::new(prompter);
+    let mut asker = Asker { slot: prompter };
     let user = match &telegram.bot_token {
         Some(token) => log_in_bot(ctx, token).await?,
         None => user::log_in_user(ctx, &mut asker).await?,
@@ -178,24 +181,19 @@ fn rpc_name(error: &InvocationError) -> String {
     }
 }
 
-/// Runs the (blocking) prompter off the async threads, one question at a time.
-pub(crate) struct Asker {
-    prompter: Option<Box<dyn Prompter>>,
+/// Runs the (blocking) prompter off the async threads, one question at a time, and puts it
+/// back in its slot after each, so the app keeps it for a later login.
+pub(crate) struct Asker<'a> {
+    slot: &'a mut Option<Box<dyn Prompter>>,
 }
 
-impl Asker {
-    fn new(prompter: Box<dyn Prompter>) -> Self {
-        Self {
-            prompter: Some(prompter),
-        }
-    }
-
+impl Asker<'_> {
     async fn ask<T: Send + 'static>(
         &mut self,
         question: impl FnOnce(&mut dyn Prompter) -> T + Send + 'static,
     ) -> T {
         let mut prompter = self
-            .prompter
+            .slot
             .take()
             .expect("the prompter is put back after every question");
         let (prompter, answer) = match tokio::task::spawn_blocking(move || {
@@ -207,7 +205,7 @@ impl Asker {
             Ok(done) => done,
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         };
-        self.prompter = Some(prompter);
+        *self.slot = Some(prompter);
         answer
     }
 

@@ -54,8 +54,7 @@ impl fmt::Display for CodeDelivery {
 /// configuration key and environment variable to set.
 ///
 /// ```
-/// use oxygram::login::{CodeDelivery, Prompter};
-/// use secrecy::SecretString;
+/// use oxygram::login::{CodeDelivery, Prompter, SecretString};
 ///
 /// /// Reads the code from a file an operator writes (e.g. a mounted secret).
 /// struct CodeFromFile(std::path::PathBuf);

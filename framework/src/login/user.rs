@@ -32,7 +32,7 @@ enum SendCodeOutcome {
     LoggedIn(Box<tl::types::auth::Authorization>),
 }
 
-pub(super) async fn log_in_user(ctx: &LoginContext<'_>, asker: &mut Asker) -> Result<User> {
+pub(super) async fn log_in_user(ctx: &LoginContext<'_>, asker: &mut Asker<'_>) -> Result<User> {
     let api_hash = require_api_hash(ctx)?;
     let telegram = &ctx.config.telegram;
 
@@ -146,7 +146,7 @@ pub(super) async fn log_in_user(ctx: &LoginContext<'_>, asker: &mut Asker) -> Re
 }
 
 /// Asks for the number and its confirmation; `n` asks again.
-async fn ask_phone(asker: &mut Asker) -> Result<Option<String>> {
+async fn ask_phone(asker: &mut Asker<'_>) -> Result<Option<String>> {
     loop {
         let phone = asker
             .ask(|p| p.phone())
@@ -167,7 +167,7 @@ async fn ask_phone(asker: &mut Asker) -> Result<Option<String>> {
 }
 
 /// The 2FA step: hint, then the password until it is right.
-async fn check_password(ctx: &LoginContext<'_>, asker: &mut Asker) -> Result<User> {
+async fn check_password(ctx: &LoginContext<'_>, asker: &mut Asker<'_>) -> Result<User> {
     asker
         .show("The two-step verification is enabled and a password is required".to_owned())
         .await;
