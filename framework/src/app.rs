@@ -27,7 +27,7 @@ use crate::dispatch::{Dispatcher, DispatcherSetup, ErrorHook, HandlerFailure, Me
 use crate::error::{Error, Result};
 use crate::handler::HandlerSpec;
 use crate::login::{self, LoginContext, NoPrompter, Prompter, TerminalPrompter};
-use crate::runtime::{self, UPDATES_QUEUE};
+use crate::runtime::{self, LoggedAutoSleep, UPDATES_QUEUE};
 use crate::session::{SessionError, SessionFile};
 use crate::state::States;
 
@@ -192,6 +192,7 @@ impl App {
         let session = SessionFile::open(config.session_path()).await?;
         let params = ConnectionParams {
             updates_channel_capacity: NonZeroUsize::new(UPDATES_QUEUE).expect("non-zero"),
+            retry_policy: Box::new(LoggedAutoSleep::default()),
             ..ConnectionParams::default()
         };
         let SenderPool {

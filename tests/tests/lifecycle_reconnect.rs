@@ -42,3 +42,23 @@ fn dropped_connections_are_survived_and_no_message_is_lost() {
     }
     app.stop();
 }
+
+#[test]
+fn telegram_unreachable_at_startup_is_waited_for_not_fatal() {
+    let env = Env::start(
+        World::new()
+            .bot(Bot::new(TOKEN).username("echo_bot").name("Echo"))
+            .user(User::new("+15550002").first_name("Alice").username("alice")),
+    );
+    env.write_session();
+    env.write_config(&format!("bot_token = \"{TOKEN}\""), "");
+    env.kit
+        .refuse_connections_for(std::time::Duration::from_secs(3));
+    let mut app = env.spawn(env.command());
+    app.wait_for_line("cannot reach Telegram");
+    app.wait_for_line("Logged in successfully as Echo");
+    app.wait_ready();
+    env.send_text("alice", "echo_bot", "made it");
+    assert_eq!(env.next_message("alice").text, "echo: made it");
+    app.stop();
+}

@@ -55,3 +55,23 @@ fn a_wrong_api_hash_names_where_to_get_the_key() {
     );
     assert!(!output.contains("ffffffffffffffff"), "{output}");
 }
+
+#[test]
+fn a_short_flood_wait_is_waited_out_and_said_so() {
+    let env = Env::start(World::new().bot(Bot::new(TOKEN).username("echo_bot").name("Echo")));
+    env.write_session();
+    env.write_config(&format!("bot_token = \"{TOKEN}\""), "");
+    env.kit
+        .fail_next("auth.importBotAuthorization", 1, 420, "FLOOD_WAIT_2");
+    let mut app = env.spawn(env.command());
+    app.wait_for_line("Logged in successfully as Echo");
+    app.wait_ready();
+    app.stop();
+    let output = app.output();
+    assert!(
+        output.contains(
+            "Telegram asks to wait 2 seconds before auth.importBotAuthorization (FLOOD_WAIT); waiting"
+        ),
+        "{output}"
+    );
+}

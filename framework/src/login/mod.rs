@@ -11,12 +11,15 @@ mod prompter;
 mod terminal;
 mod user;
 
+use std::time::Duration;
+
 use grammers_client::Client;
 use grammers_client::peer::User;
 use grammers_mtsender::{InvocationError, SenderPoolHandle};
 use secrecy::ExposeSecret;
 
 pub use error::LoginError;
+pub(crate) use error::human_duration;
 pub use prompter::{CodeDelivery, NoPrompter, Prompter};
 /// The secret type [`Prompter`] answers with (re-exported so implementors need no
 /// `secrecy` dependency of their own).
@@ -59,11 +62,7 @@ pub(crate) async fn log_in(
         return Err(missing(ctx, "the phone number (or a bot token)", "telegram.phone").into());
     }
 
-    let authorized = ctx
-        .client
-        .is_authorized()
-        .await
-        .map_err(Error::telegram("reach Telegram to check the session"))?;
+    let authorized = is_authorized(ctx).await?;
     if authorized {
         let user = ctx
             .client
@@ -91,6 +90,24 @@ pub(crate) async fn log_in(
         .await;
     tracing::info!(account = %display_name(&user), bot = user.is_bot(), "logged in");
     Ok(LoggedIn { user })
+}
+
+/// Asks Telegram whether the session is logged in, waiting out network trouble: a service
+/// started before the network is up keeps trying (with a growing pause, logged) instead of
+/// exiting. Ctrl+C still ends it, as no stop handler is installed yet.
+async fn is_authorized(ctx: &LoginContext<'_>) -> Result<bool> {
+    let mut pause = Duration::from_secs(1);
+    loop {
+        match ctx.client.is_authorized().await {
+            Ok(authorized) => return Ok(authorized),
+            Err(e @ (InvocationError::Io(_) | InvocationError::Transport(_))) => {
+                tracing::warn!("cannot reach Telegram ({e}); retrying in {pause:?}");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(30));
+            }
+            Err(e) => return Err(Error::telegram("reach Telegram to check the session")(e)),
+        }
+    }
 }
 
 /// The name Pyrogram greets with: the first name, else the username, else the id.

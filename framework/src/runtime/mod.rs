@@ -14,6 +14,8 @@
 //!   finish within the grace period, and saves the update state, so the next start resumes
 //!   exactly after the last update it received.
 
+mod retry;
+
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -23,6 +25,8 @@ use tokio::sync::watch;
 
 use crate::dispatch::Dispatcher;
 use crate::error::{Error, Result};
+
+pub(crate) use retry::LoggedAutoSleep;
 
 /// Capacity of the queue between the connection and the update stream.
 pub const UPDATES_QUEUE: usize = 4096;
