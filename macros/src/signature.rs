@@ -1,0 +1,114 @@
+//! Checking the annotated function: what `#[handler]` can call from the dispatcher.
+//!
+//! The dispatcher calls a handler with no receiver and no type parameters, extracting every
+//! argument by its type, so the signature must name one concrete type per argument.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Error, FnArg, Ident, ItemFn, ReturnType, Type};
+
+use crate::errors::Errors;
+
+/// What the expansion needs to know about the handler function.
+pub(crate) struct HandlerFn<'a> {
+    /// The function's name, as called from the generated code.
+    pub(crate) ident: &'a Ident,
+    /// The type of each argument, in order; each is extracted with `FromUpdate`.
+    pub(crate) arg_types: Vec<&'a Type>,
+    /// Where return-type errors are reported: the return type, or the name without one.
+    pub(crate) return_span: Span,
+}
+
+/// Checks the function's signature, recording every problem in `errors`.
+pub(crate) fn analyze<'a>(func: &'a ItemFn, errors: &mut Errors) -> HandlerFn<'a> {
+    let sig = &func.sig;
+    if let Some(constness) = &sig.constness {
+        errors.push(Error::new(
+            constness.span,
+            "a #[handler] cannot be a `const fn`",
+        ));
+    }
+    if sig.asyncness.is_none() {
+        errors.push(Error::new(
+            sig.fn_token.span,
+            "a #[handler] must be an `async fn`: write `async fn` (handlers await the \
+             network, and the dispatcher runs them as tasks)",
+        ));
+    }
+    if let Some(unsafety) = &sig.unsafety {
+        errors.push(Error::new(
+            unsafety.span,
+            "a #[handler] cannot be `unsafe`: the dispatcher has no safety contract to uphold",
+        ));
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push(Error::new_spanned(
+            abi,
+            "a #[handler] cannot have an `extern` ABI",
+        ));
+    }
+    if !sig.generics.params.is_empty() {
+        errors.push(Error::new_spanned(
+            &sig.generics,
+            "a #[handler] cannot be generic: the dispatcher extracts each argument by its \
+             concrete type",
+        ));
+    } else if let Some(where_clause) = &sig.generics.where_clause {
+        errors.push(Error::new_spanned(
+            where_clause,
+            "a #[handler] cannot have a `where` clause: the dispatcher extracts each argument \
+             by its concrete type",
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push(Error::new_spanned(
+            variadic,
+            "a #[handler] cannot be variadic",
+        ));
+    }
+
+    let mut arg_types = Vec::with_capacity(sig.inputs.len());
+    for input in &sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => errors.push(Error::new(
+                receiver.self_token.span,
+                "a #[handler] cannot take `self`: it is registered as a free function; move \
+                 it out of the `impl` block and take what it needs as extractor arguments",
+            )),
+            FnArg::Typed(typed) => {
+                check_arg_type(&typed.ty, errors);
+                arg_types.push(&*typed.ty);
+            }
+        }
+    }
+
+    let return_span = match &sig.output {
+        ReturnType::Default => sig.ident.span(),
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+    HandlerFn {
+        ident: &sig.ident,
+        arg_types,
+        return_span,
+    }
+}
+
+/// Catches argument types that can never be extractors, with a more precise message than the
+/// `FromUpdate` bound error rustc would give.
+fn check_arg_type(ty: &Type, errors: &mut Errors) {
+    match ty {
+        Type::Reference(reference) => errors.push(Error::new(
+            reference.and_token.span,
+            "#[handler] arguments are extracted by value: remove the `&` (extractors such as \
+             `Message` are cheap to clone)",
+        )),
+        Type::ImplTrait(impl_trait) => errors.push(Error::new(
+            impl_trait.impl_token.span,
+            "#[handler] arguments need a concrete type: `impl Trait` makes the handler \
+             generic, and the dispatcher extracts each argument by its type",
+        )),
+        Type::Paren(paren) => check_arg_type(&paren.elem, errors),
+        Type::Group(group) => check_arg_type(&group.elem, errors),
+        _ => {}
+    }
+}
