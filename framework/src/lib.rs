@@ -38,3 +38,4 @@ mod runtime;
 pub mod session;
 pub use app::App;
 pub mod sandbox;
+pub use oxygram_macros::handler;

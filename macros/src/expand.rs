@@ -12,7 +12,7 @@ use syn::spanned::Spanned;
 use syn::{Error, ItemFn, LitStr};
 
 use crate::errors::Errors;
-use crate::options::{self, HandlerOptions, Trigger};
+use crate::options::{self, Group, HandlerOptions, Trigger};
 use crate::{filter, signature};
 
 /// Expands `#[handler(attr)] item`; on any error, the item unchanged plus `compile_error!`s.
@@ -33,8 +33,8 @@ pub(crate) fn handler(attr: TokenStream, item: TokenStream) -> TokenStream {
     let options = options::parse(attr, &mut errors);
     let handler_fn = signature::analyze(&func, &mut errors);
     let filter = match options.as_ref().and_then(|o| o.filter.as_ref()) {
-        Some(expr) => filter::expand(expr, &mut errors),
-        None => quote!(__o::Filter::always()),
+        Some(expr) => filter::body(expr, &mut errors),
+        None => quote_spanned!(generated()=> __o::Filter::always()),
     };
     if let Some(compile_errors) = errors.into_compile_errors() {
         // The function stays, so IDEs and the rest of the crate keep working while the user
@@ -43,7 +43,10 @@ pub(crate) fn handler(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
     let options = options.expect("options without errors are present");
     let registration = registration(&func, &handler_fn, &options, filter);
+    // The only addition to the function: `#[handler]` requires `async` even when the body
+    // awaits nothing, so clippy's pedantic `unused_async` would ask for the impossible.
     quote! {
+        #[allow(clippy::unused_async)]
         #item
         #registration
     }
@@ -60,31 +63,42 @@ fn registration(
     let cfgs = func.attrs.iter().filter(|attr| attr.path().is_ident("cfg"));
 
     let args: Vec<_> = (0..handler_fn.arg_types.len())
-        .map(|i| format_ident!("__arg{i}"))
+        .map(|i| format_ident!("__arg{i}", span = generated()))
         .collect();
     // Without arguments nothing reads the context; an underscore keeps that warning-free.
     let (cx, startup) = if args.is_empty() {
         (quote!(_cx), quote!(_startup))
     } else {
+        // Call-site hygiene, like the user-spanned calls below that read them.
         (quote!(cx), quote!(startup))
     };
-    // Spanned on each argument's type: a type that is not an extractor is reported there,
-    // with `FromUpdate`'s `#[diagnostic::on_unimplemented]` message.
+    // The call `<Type as FromUpdate>::..(..)` carries the argument type's own span, in both
+    // places it is made: a type that is not an extractor is reported once, on that type, with
+    // `FromUpdate`'s `#[diagnostic::on_unimplemented]` message.
+    // The trait path alone is macro output for lints: `FromUpdate` may well be in scope, and
+    // `unused_qualifications` must not flag the user's argument type.
+    let from_update_trait = |ty: &syn::Type| quote_spanned!(on(ty.span())=> __o::FromUpdate);
     let extractions = args.iter().zip(&handler_fn.arg_types).map(|(arg, ty)| {
-        quote_spanned! {ty.span()=>
-            let #arg = match <#ty as __o::FromUpdate>::from_update(&cx).await {
+        let trait_ = from_update_trait(ty);
+        let from_update = quote_spanned!(ty.span()=> <#ty as #trait_>::from_update(&cx).await);
+        quote_spanned! {generated()=>
+            let #arg = match #from_update {
                 ::std::result::Result::Ok(value) => value,
                 ::std::result::Result::Err(rejection) => return __o::Outcome::rejected(rejection),
             };
         }
     });
-    let checks = handler_fn
-        .arg_types
-        .iter()
-        .map(|ty| quote_spanned!(ty.span()=> <#ty as __o::FromUpdate>::check(startup)?;));
-    // Spanned on the return type: one `IntoOutcome` cannot accept is reported there.
+    let checks = handler_fn.arg_types.iter().map(|ty| {
+        let trait_ = from_update_trait(ty);
+        let check = quote_spanned!(ty.span()=> <#ty as #trait_>::check(startup));
+        quote_spanned!(generated()=> #check?;)
+    });
+    // Spanned on the return type, name included: a type `IntoOutcome` does not accept is
+    // reported there rather than across the whole signature.
+    let mut callee = fn_ident.clone();
+    callee.set_span(handler_fn.return_span);
     let outcome = quote_spanned! {handler_fn.return_span=>
-        __o::IntoOutcome::into_outcome(#fn_ident(#(#args),*).await)
+        __o::IntoOutcome::into_outcome(#callee(#(#args),*).await)
     };
 
     let name = match &options.name {
@@ -95,24 +109,34 @@ fn registration(
     let description = optional_str(options.description.as_ref());
     let kind = format_ident!("{}", options.kind.variant());
     let trigger = match &options.trigger {
-        None => quote!(__o::Trigger::None),
-        Some(Trigger::Commands(names)) => quote!(__o::Trigger::Commands(&[#(#names),*])),
-        Some(Trigger::Regex(regex)) => quote!(__o::Trigger::Regex(#regex)),
-        Some(Trigger::Callback(pattern)) => quote!(__o::Trigger::Callback(#pattern)),
-        Some(Trigger::Inline(regex)) => quote!(__o::Trigger::Inline(#regex)),
+        None => quote_spanned!(generated()=> __o::Trigger::None),
+        Some(Trigger::Commands(names)) => {
+            quote_spanned!(generated()=> __o::Trigger::Commands(&[#(#names),*]))
+        }
+        Some(Trigger::Regex(regex)) => quote_spanned!(generated()=> __o::Trigger::Regex(#regex)),
+        Some(Trigger::Callback(pattern)) => {
+            quote_spanned!(generated()=> __o::Trigger::Callback(#pattern))
+        }
+        Some(Trigger::Inline(regex)) => quote_spanned!(generated()=> __o::Trigger::Inline(#regex)),
     };
-    let group = options.group;
+    let group = match &options.group {
+        Group::Literal(group) => quote_spanned!(generated()=> #group),
+        Group::Const(path) => quote_spanned!(generated()=> #path),
+    };
     let outgoing = options.outgoing;
     // `file!()`/`line!()` spanned on the name point at the function, not at the attribute.
     let file = quote_spanned!(fn_ident.span()=> ::std::file!());
     let line = quote_spanned!(fn_ident.span()=> ::std::line!());
 
-    quote! {
+    quote_spanned! {generated()=>
         #(#cfgs)*
         #[doc(hidden)]
         const _: () = {
             use ::oxygram::__private as __o;
 
+            // The handler's future lives inside this boxed one; how large it is is the
+            // handler's business, not a reason to box it twice.
+            #[allow(clippy::large_futures)]
             fn __call(#cx: __o::UpdateContext) -> __o::BoxFuture<'static, __o::Outcome> {
                 ::std::boxed::Box::pin(async move {
                     #(#extractions)*
@@ -152,9 +176,22 @@ fn registration(
     }
 }
 
+/// The span of tokens the macro makes up: locals (`cx`, `__arg0`) resolve inside the macro,
+/// so they never clash with the user's names, while items (`__o`, the handler itself)
+/// resolve where the attribute is.
+pub(crate) fn generated() -> Span {
+    Span::mixed_site()
+}
+
+/// A made-up token placed on a user's token: rustc reports errors there, but treats the token
+/// as macro output for lints (no `unused_qualifications` on `__o::Filter::and` in user code).
+pub(crate) fn on(span: Span) -> Span {
+    span.resolved_at(Span::mixed_site())
+}
+
 fn optional_str(value: Option<&LitStr>) -> TokenStream {
     match value {
-        Some(value) => quote!(::std::option::Option::Some(#value)),
-        None => quote!(::std::option::Option::None),
+        Some(value) => quote_spanned!(generated()=> ::std::option::Option::Some(#value)),
+        None => quote_spanned!(generated()=> ::std::option::Option::None),
     }
 }

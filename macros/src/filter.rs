@@ -11,6 +11,7 @@ use syn::spanned::Spanned;
 use syn::{BinOp, Error, Expr, ExprCall, ExprLit, Lit, UnOp};
 
 use crate::errors::Errors;
+use crate::expand::{generated, on};
 
 /// Single-name leaves that mean oxygram's built-in filters (`__private::filters::<name>`).
 ///
@@ -49,7 +50,43 @@ pub(crate) const BUILTIN_FILTERS: &[&str] = &[
 const OPERATORS: &str = "filters combine with `&` (and), `|` (or), `!` (not) and parentheses";
 
 /// The body of the generated `__filter()`, for a handler's `filter = <expr>`.
-pub(crate) fn expand(expr: &Expr, errors: &mut Errors) -> TokenStream {
+pub(crate) fn body(expr: &Expr, errors: &mut Errors) -> TokenStream {
+    let filter = expand(expr, errors);
+    if !has_bare_custom_leaf(expr) {
+        return filter;
+    }
+    // A single name that is not a builtin is the user's own filter, or a misspelled builtin.
+    // With the builtins glob-imported (an import that never shadows the user's filter, since
+    // every builtin name is already rewritten), rustc's "cannot find value `privat`" gains
+    // "a constant with a similar name exists: `private`".
+    quote_spanned! {generated()=>
+        #[allow(unused_imports)]
+        use __o::filters::*;
+        #filter
+    }
+}
+
+/// Whether a leaf is a single name that is neither a builtin nor `user`/`chat`.
+fn has_bare_custom_leaf(expr: &Expr) -> bool {
+    match expr {
+        Expr::Paren(paren) => has_bare_custom_leaf(&paren.expr),
+        Expr::Group(group) => has_bare_custom_leaf(&group.expr),
+        Expr::Binary(binary) => {
+            has_bare_custom_leaf(&binary.left) || has_bare_custom_leaf(&binary.right)
+        }
+        Expr::Unary(unary) => has_bare_custom_leaf(&unary.expr),
+        Expr::Path(path) => {
+            path.qself.is_none()
+                && path
+                    .path
+                    .get_ident()
+                    .is_some_and(|ident| !is_builtin(ident) && ident != "user" && ident != "chat")
+        }
+        _ => false,
+    }
+}
+
+fn expand(expr: &Expr, errors: &mut Errors) -> TokenStream {
     match expr {
         Expr::Paren(paren) => expand(&paren.expr, errors),
         Expr::Group(group) => expand(&group.expr, errors),
@@ -57,8 +94,8 @@ pub(crate) fn expand(expr: &Expr, errors: &mut Errors) -> TokenStream {
             let left = expand(&binary.left, errors);
             let right = expand(&binary.right, errors);
             match &binary.op {
-                BinOp::BitAnd(op) => quote_spanned!(op.span=> __o::Filter::and(#left, #right)),
-                BinOp::BitOr(op) => quote_spanned!(op.span=> __o::Filter::or(#left, #right)),
+                BinOp::BitAnd(op) => quote_spanned!(on(op.span)=> __o::Filter::and(#left, #right)),
+                BinOp::BitOr(op) => quote_spanned!(on(op.span)=> __o::Filter::or(#left, #right)),
                 BinOp::And(op) => {
                     errors.push(Error::new_spanned(
                         op,
@@ -90,7 +127,7 @@ pub(crate) fn expand(expr: &Expr, errors: &mut Errors) -> TokenStream {
         Expr::Unary(unary) => match &unary.op {
             UnOp::Not(op) => {
                 let inner = expand(&unary.expr, errors);
-                quote_spanned!(op.span=> __o::Filter::not(#inner))
+                quote_spanned!(on(op.span)=> __o::Filter::not(#inner))
             }
             op => {
                 errors.push(Error::new_spanned(
@@ -105,7 +142,8 @@ pub(crate) fn expand(expr: &Expr, errors: &mut Errors) -> TokenStream {
         },
         Expr::Path(path) => match path.path.get_ident() {
             Some(ident) if path.qself.is_none() && is_builtin(ident) => {
-                leaf(expr, quote_spanned!(ident.span()=> __o::filters::#ident))
+                let name = syn::Ident::new(&ident.to_string(), on(ident.span()));
+                leaf(expr, quote_spanned!(on(ident.span())=> __o::filters::#name))
             }
             _ => leaf(expr, expr.to_token_stream()),
         },
@@ -154,7 +192,7 @@ fn is_builtin(ident: &syn::Ident) -> bool {
 
 /// Every leaf goes through `IntoFilter`, which accepts built-ins and sync or async functions.
 fn leaf(expr: &Expr, tokens: TokenStream) -> TokenStream {
-    quote_spanned!(expr.span()=> __o::IntoFilter::into_filter(#tokens))
+    quote_spanned!(on(expr.span())=> __o::IntoFilter::into_filter(#tokens))
 }
 
 /// `Some("user")` / `Some("chat")` when the call is one of the built-in filters with arguments.
@@ -208,7 +246,7 @@ fn user_filter(call: &ExprCall) -> syn::Result<TokenStream> {
                     "user ids are positive integers (negative ids are chats: use `chat(..)`)",
                 ));
             }
-            refs.push(quote_spanned!(int.span()=> __o::UserRef::Id(#int)));
+            refs.push(quote_spanned!(on(int.span())=> __o::UserRef::Id(#int)));
             continue;
         }
         let Expr::Lit(ExprLit {
@@ -233,10 +271,10 @@ fn user_filter(call: &ExprCall) -> syn::Result<TokenStream> {
             ));
         }
         let bare = syn::LitStr::new(bare, username.span());
-        refs.push(quote_spanned!(username.span()=> __o::UserRef::Username(#bare)));
+        refs.push(quote_spanned!(on(username.span())=> __o::UserRef::Username(#bare)));
     }
     let func = &call.func;
-    Ok(quote_spanned!(func.span()=> __o::filters::user(&[#(#refs),*])))
+    Ok(quote_spanned!(on(func.span())=> __o::filters::user(&[#(#refs),*])))
 }
 
 /// `chat(-1001234, 42)` → `__o::filters::chat(&[-1001234, 42])`.
@@ -262,11 +300,11 @@ fn chat_filter(call: &ExprCall) -> syn::Result<TokenStream> {
             ));
         }
         ids.push(if negative {
-            quote_spanned!(arg.span()=> -#int)
+            quote_spanned!(on(arg.span())=> -#int)
         } else {
             quote!(#int)
         });
     }
     let func = &call.func;
-    Ok(quote_spanned!(func.span()=> __o::filters::chat(&[#(#ids),*])))
+    Ok(quote_spanned!(on(func.span())=> __o::filters::chat(&[#(#ids),*])))
 }

@@ -100,6 +100,14 @@ impl Kind {
     }
 }
 
+/// A handler's group: an integer literal, or a path to an `i32` constant.
+#[derive(Debug, Clone)]
+pub(crate) enum Group {
+    Literal(i32),
+    /// Type-checked by rustc where the spec is built, with the path's span.
+    Const(syn::ExprPath),
+}
+
 /// What selects updates within a kind (`HandlerSpec::trigger`).
 #[derive(Debug, Clone)]
 pub(crate) enum Trigger {
@@ -127,7 +135,7 @@ pub(crate) struct HandlerOptions {
     pub(crate) kind: Kind,
     pub(crate) trigger: Option<Trigger>,
     pub(crate) filter: Option<Expr>,
-    pub(crate) group: i32,
+    pub(crate) group: Group,
     pub(crate) description: Option<LitStr>,
     pub(crate) plugin: Option<LitStr>,
     pub(crate) name: Option<LitStr>,
@@ -196,7 +204,7 @@ struct Builder {
     kind: Option<(Kind, Ident)>,
     trigger: Option<(Trigger, Ident)>,
     filter: Option<Expr>,
-    group: Option<i32>,
+    group: Option<Group>,
     description: Option<LitStr>,
     plugin: Option<LitStr>,
     name: Option<LitStr>,
@@ -369,7 +377,7 @@ impl Builder {
             kind,
             trigger: self.trigger.map(|(trigger, _)| trigger),
             filter: self.filter,
-            group: self.group.unwrap_or(0),
+            group: self.group.unwrap_or(Group::Literal(0)),
             description: self.description,
             plugin: self.plugin,
             name: self.name,
@@ -503,9 +511,10 @@ fn expect_commands(option: &RawOption) -> syn::Result<Vec<String>> {
     Ok(names)
 }
 
-fn expect_group(option: &RawOption) -> syn::Result<i32> {
+fn expect_group(option: &RawOption) -> syn::Result<Group> {
     let value = ungroup(expect_value(option, "group", "group = 1")?);
     let (negative, lit) = match value {
+        Expr::Path(path) if path.qself.is_none() => return Ok(Group::Const(path.clone())),
         Expr::Lit(ExprLit { lit, .. }) => (false, lit),
         Expr::Unary(unary) if matches!(unary.op, UnOp::Neg(_)) => match ungroup(&unary.expr) {
             Expr::Lit(ExprLit { lit, .. }) => (true, lit),
@@ -520,7 +529,7 @@ fn expect_group(option: &RawOption) -> syn::Result<i32> {
             } else {
                 int.base10_digits().to_owned()
             };
-            digits.parse::<i32>().map_err(|_| {
+            digits.parse::<i32>().map(Group::Literal).map_err(|_| {
                 Error::new_spanned(
                     value,
                     "`group` must fit in an i32 (groups are ordered i32s)",
@@ -541,7 +550,7 @@ fn expect_group(option: &RawOption) -> syn::Result<i32> {
 fn group_error(value: &Expr) -> Error {
     Error::new_spanned(
         value,
-        "`group` must be an integer literal, as in `group = 1` or `group = -1`; groups run in \
-         ascending order",
+        "`group` must be an integer, as in `group = 1` or `group = -1`, or the name of an `i32` \
+         constant; groups run in ascending order",
     )
 }

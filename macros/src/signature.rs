@@ -70,8 +70,8 @@ pub(crate) fn analyze<'a>(func: &'a ItemFn, errors: &mut Errors) -> HandlerFn<'a
     let mut arg_types = Vec::with_capacity(sig.inputs.len());
     for input in &sig.inputs {
         match input {
-            FnArg::Receiver(receiver) => errors.push(Error::new(
-                receiver.self_token.span,
+            FnArg::Receiver(receiver) => errors.push(Error::new_spanned(
+                receiver,
                 "a #[handler] cannot take `self`: it is registered as a free function; move \
                  it out of the `impl` block and take what it needs as extractor arguments",
             )),
@@ -97,8 +97,8 @@ pub(crate) fn analyze<'a>(func: &'a ItemFn, errors: &mut Errors) -> HandlerFn<'a
 /// `FromUpdate` bound error rustc would give.
 fn check_arg_type(ty: &Type, errors: &mut Errors) {
     match ty {
-        Type::Reference(reference) => errors.push(Error::new(
-            reference.and_token.span,
+        Type::Reference(reference) => errors.push(Error::new_spanned(
+            reference,
             "#[handler] arguments are extracted by value: remove the `&` (extractors such as \
              `Message` are cheap to clone)",
         )),

@@ -51,11 +51,13 @@ fn expansion_matches_the_contract() {
         item.clone(),
     );
     let expected = quote! {
+        #[allow(clippy::unused_async)]
         #item
         #[doc(hidden)]
         const _: () = {
             use ::oxygram::__private as __o;
 
+            #[allow(clippy::large_futures)]
             fn __call(cx: __o::UpdateContext) -> __o::BoxFuture<'static, __o::Outcome> {
                 ::std::boxed::Box::pin(async move {
                     let __arg0 = match <Message as __o::FromUpdate>::from_update(&cx).await {
@@ -149,6 +151,23 @@ fn options_fill_the_spec() {
     assert!(expanded.contains(r#"name : "greet""#), "{expanded}");
     assert!(expanded.contains("outgoing : true"), "{expanded}");
     assert!(expanded.contains("group : - 3i32"), "{expanded}");
+}
+
+#[test]
+fn group_may_name_a_constant() {
+    let expanded = expand(quote!(message, group = groups::LATE), echo()).to_string();
+    assert!(expanded.contains("group : groups :: LATE ,"), "{expanded}");
+}
+
+#[test]
+fn custom_single_name_leaves_bring_builtins_into_scope_for_typo_hints() {
+    let expanded = expand(quote!(message, filter = text & is_admin), echo()).to_string();
+    assert!(expanded.contains("use __o :: filters :: * ;"), "{expanded}");
+    let expanded = expand(quote!(message, filter = text & user(1) & crate::x), echo()).to_string();
+    assert!(
+        !expanded.contains("use __o :: filters :: * ;"),
+        "{expanded}"
+    );
 }
 
 #[test]
@@ -415,7 +434,7 @@ fn group_must_be_an_integer() {
     );
     let error = single_error(quote!(message, group = 1.5), echo());
     assert!(
-        error.starts_with("`group` must be an integer literal"),
+        error.starts_with("`group` must be an integer, as in"),
         "{error}"
     );
     let error = single_error(quote!(message, group = 3000000000), echo());
@@ -434,14 +453,14 @@ fn outgoing_needs_a_kind_with_own_updates() {
 #[test]
 fn bad_values_are_reported_together() {
     let errors = errors(
-        quote!(command = "Start", filter = a && b, group = x),
+        quote!(command = "Start", filter = a && b, group = 1.5),
         quote!(
             fn echo(&self) {}
         ),
     );
     assert_eq!(errors.len(), 5, "{errors:#?}");
     assert!(errors[0].contains("did you mean `\"start\"`"));
-    assert!(errors[1].starts_with("`group` must be an integer literal"));
+    assert!(errors[1].starts_with("`group` must be an integer"));
     assert!(errors[2].starts_with("a #[handler] must be an `async fn`"));
     assert!(errors[3].starts_with("a #[handler] cannot take `self`"));
     assert!(errors[4].starts_with("use `&` to combine filters, not `&&`"));
