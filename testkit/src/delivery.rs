@@ -174,8 +174,8 @@ impl State {
                         self.accounts
                             .get_mut(&owner)
                             .expect("audience exists")
-                            .inbox
-                            .push_back(ObservedMessage::from_stored(&copy));
+                            .observed
+                            .message(ObservedMessage::from_stored(&copy));
                     }
                 }
             }
@@ -203,7 +203,9 @@ impl State {
                     } else {
                         self.push(member, &updates, None);
                         if let Some(account) = self.accounts.get_mut(&member) {
-                            account.inbox.push_back(ObservedMessage::from_stored(&copy));
+                            account
+                                .observed
+                                .message(ObservedMessage::from_stored(&copy));
                         }
                     }
                 }
@@ -284,7 +286,7 @@ impl State {
                 } else {
                     self.push(member, &updates, None);
                     if let Some(account) = self.accounts.get_mut(&member) {
-                        account.edits.push_back(ObservedMessage::from_stored(&copy));
+                        account.observed.edit(ObservedMessage::from_stored(&copy));
                     }
                 }
             }
@@ -321,8 +323,8 @@ impl State {
                     self.accounts
                         .get_mut(&owner)
                         .expect("listed above")
-                        .edits
-                        .push_back(ObservedMessage::from_stored(&copy));
+                        .observed
+                        .edit(ObservedMessage::from_stored(&copy));
                 }
             }
         }
@@ -380,7 +382,7 @@ impl State {
                 self.push(owner, &updates, None);
                 let account = self.accounts.get_mut(&owner).expect("listed above");
                 for (chat, ids) in group_by_chat(&doomed) {
-                    account.deletions.push_back(Deletion { chat_id: chat, ids });
+                    account.observed.deletion(Deletion { chat_id: chat, ids });
                 }
             }
         }
@@ -433,7 +435,7 @@ impl State {
             } else {
                 self.push(member, &updates, None);
                 if let Some(account) = self.accounts.get_mut(&member) {
-                    account.deletions.push_back(Deletion {
+                    account.observed.deletion(Deletion {
                         chat_id: channel,
                         ids: doomed.clone(),
                     });

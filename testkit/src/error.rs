@@ -36,6 +36,14 @@ pub enum Error {
         /// The cause.
         reason: String,
     },
+    /// The state file could not be read, written or decoded.
+    #[error("state file {path}: {reason}")]
+    StateFile {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        reason: String,
+    },
     /// No account has this username, phone or id.
     #[error("no account {0:?} in the testkit world")]
     UnknownAccount(String),

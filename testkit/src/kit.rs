@@ -1,7 +1,7 @@
 //! The test driver: start a world, hand out sessions, act as users, inject faults.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -19,7 +19,7 @@ use crate::rpc::RpcFail;
 use crate::state::{Draft, Media, Shared, State, StoredFile};
 use crate::tl_build::PeerRef;
 use crate::world::{World, phone_digits};
-use crate::{session, tl_build};
+use crate::{persist, session, tl_build};
 
 /// A running local Telegram.
 ///
@@ -28,6 +28,7 @@ pub struct TestKit {
     shared: Arc<Shared>,
     addr: SocketAddr,
     accept_task: Mutex<Option<JoinHandle<()>>>,
+    state_file: Option<(PathBuf, JoinHandle<()>)>,
 }
 
 impl std::fmt::Debug for TestKit {
@@ -44,12 +45,41 @@ impl TestKit {
 
     /// Starts a testkit for `world` listening on `addr` (e.g. `127.0.0.1:8443`).
     pub async fn start_on(world: World, addr: &str) -> Result<TestKit, Error> {
+        Self::start_inner(world, addr, None).await
+    }
+
+    /// Starts a testkit whose live state (messages, update state, accepted keys and their
+    /// logins) survives restarts: it is restored from `state_file` when that exists, saved
+    /// shortly after every change and on [`TestKit::shutdown`]. The file holds auth keys and
+    /// is written with mode 0600.
+    pub async fn start_persistent(
+        world: World,
+        addr: &str,
+        state_file: impl Into<PathBuf>,
+    ) -> Result<TestKit, Error> {
+        Self::start_inner(world, addr, Some(state_file.into())).await
+    }
+
+    async fn start_inner(
+        world: World,
+        addr: &str,
+        state_file: Option<PathBuf>,
+    ) -> Result<TestKit, Error> {
         // Deriving 2FA verifiers runs 100k PBKDF2 rounds per password: keep it off the runtime.
-        let state = tokio::task::spawn_blocking(move || State::from_world(&world))
+        let mut state = tokio::task::spawn_blocking(move || State::from_world(&world))
             .await
             .map_err(|e| Error::World {
                 what: format!("building the world panicked: {e}"),
             })??;
+        if let Some(path) = &state_file
+            && let Some(bytes) = persist::load(path)?
+        {
+            state.restore(&bytes).map_err(|e| Error::StateFile {
+                path: path.clone(),
+                reason: format!("not a testkit state file or corrupt: {e}"),
+            })?;
+            tracing::info!(path = %path.display(), "state restored");
+        }
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| Error::Bind {
@@ -67,11 +97,22 @@ impl TestKit {
         });
         let accept_task = tokio::spawn(crate::server::accept_loop(Arc::clone(&shared), listener));
         tracing::info!(%addr, "testkit listening");
+        let state_file = state_file.map(|path| {
+            let task = tokio::spawn(autosave(Arc::clone(&shared), path.clone()));
+            (path, task)
+        });
         Ok(TestKit {
             shared,
             addr,
             accept_task: Mutex::new(Some(accept_task)),
+            state_file,
         })
+    }
+
+    /// Saves the live state to `path` now (see [`TestKit::start_persistent`]).
+    pub fn save_state(&self, path: impl AsRef<Path>) -> Result<(), Error> {
+        let bytes = self.shared.lock().snapshot();
+        persist::save(path.as_ref(), &bytes)
     }
 
     /// The address clients connect to.
@@ -94,7 +135,18 @@ impl TestKit {
             .find_account(who)
             .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
         let key = state.new_key_for(id);
-        Ok(session::session_data(self.addr, &key))
+        let mut data = session::session_data(self.addr, &key);
+        // A real login leaves the update state in the session; without it grammers' memory
+        // storage has no state to apply pushed updates to.
+        let account = state.account(id);
+        data.updates_state = grammers_session::types::UpdatesState {
+            pts: account.pts,
+            qts: account.qts,
+            date: crate::state::now(),
+            seq: account.seq,
+            channels: Vec::new(),
+        };
+        Ok(data)
     }
 
     /// A Telethon `StringSession` string with a fresh key pointing at the kit, not logged in:
@@ -261,6 +313,12 @@ impl TestKit {
             let _ = task.await;
         }
         self.drop_connections();
+        if let Some((path, autosave)) = &self.state_file {
+            autosave.abort();
+            if let Err(error) = self.save_state(path) {
+                tracing::warn!(%error, "state not saved");
+            }
+        }
     }
 
     // ---- faults -------------------------------------------------------------------------
@@ -311,8 +369,31 @@ impl TestKit {
     }
 }
 
+/// Saves the state a moment after it changed, so a crash loses at most that moment.
+async fn autosave(shared: Arc<Shared>, path: PathBuf) {
+    let mut saved = None;
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let (fingerprint, bytes) = {
+            let state = shared.lock();
+            let fingerprint = state.fingerprint();
+            if saved == Some(fingerprint) {
+                continue;
+            }
+            (fingerprint, state.snapshot())
+        };
+        match persist::save(&path, &bytes) {
+            Ok(()) => saved = Some(fingerprint),
+            Err(error) => tracing::warn!(%error, "state not saved"),
+        }
+    }
+}
+
 impl Drop for TestKit {
     fn drop(&mut self) {
+        if let Some((_, autosave)) = &self.state_file {
+            autosave.abort();
+        }
         if let Some(task) = self
             .accept_task
             .get_mut()
@@ -583,33 +664,50 @@ impl ScriptedUser {
         &self,
         timeout: Duration,
         what: &'static str,
-        mut take: impl FnMut(&mut crate::state::Account) -> Option<T>,
+        mut take: impl FnMut(&mut crate::state::Observations) -> Option<T>,
     ) -> Result<T, Error> {
-        let id = self.id;
-        self.shared
-            .wait_for(timeout, |state| {
-                state.accounts.get_mut(&id).and_then(&mut take)
-            })
+        let signal = match self.shared.lock().accounts.get(&self.id) {
+            Some(account) => Arc::clone(&account.observed.signal),
+            None => return Err(Error::UnknownAccount(self.id.to_string())),
+        };
+        let wait = async {
+            loop {
+                let notified = signal.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                let found = self
+                    .shared
+                    .lock()
+                    .accounts
+                    .get_mut(&self.id)
+                    .and_then(|a| take(&mut a.observed));
+                if let Some(found) = found {
+                    return found;
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(timeout, wait)
             .await
-            .ok_or(Error::Timeout(timeout, what))
+            .map_err(|_| Error::Timeout(timeout, what))
     }
 
     /// Waits up to `timeout` for the next message someone else sent into a chat this user is
     /// in, and takes it from the user's inbox.
     pub async fn next_message(&self, timeout: Duration) -> Result<ObservedMessage, Error> {
-        self.next_from(timeout, "the next message", |a| a.inbox.pop_front())
+        self.next_from(timeout, "the next message", |o| o.messages.pop_front())
             .await
     }
 
     /// Waits for the next edit someone else made to a message this user can see.
     pub async fn next_edit(&self, timeout: Duration) -> Result<ObservedMessage, Error> {
-        self.next_from(timeout, "the next edit", |a| a.edits.pop_front())
+        self.next_from(timeout, "the next edit", |o| o.edits.pop_front())
             .await
     }
 
     /// Waits for the next deletion someone else made in a chat this user is in.
     pub async fn next_deletion(&self, timeout: Duration) -> Result<Deletion, Error> {
-        self.next_from(timeout, "the next deletion", |a| a.deletions.pop_front())
+        self.next_from(timeout, "the next deletion", |o| o.deletions.pop_front())
             .await
     }
 
@@ -619,7 +717,7 @@ impl ScriptedUser {
             .lock()
             .accounts
             .get_mut(&self.id)
-            .map(|a| a.inbox.drain(..).collect())
+            .map(|a| a.observed.messages.drain(..).collect())
             .unwrap_or_default()
     }
 }

@@ -64,6 +64,7 @@
 //! | `observed` | what tests read: [`ObservedMessage`], [`Button`], [`RpcCall`] |
 //! | `session` | issuing grammers sessions (memory and SQLite) |
 //! | `faults` | connection-level fault switches |
+//! | `persist` | saving the live world to a file and restoring it on restart |
 //!
 //! Secrets: auth keys, bot tokens and 2FA passwords never appear in logs or `Debug` output.
 //! Login codes are logged on purpose: the testkit is its users' phone.
@@ -76,6 +77,7 @@ mod faults;
 mod interactions;
 mod kit;
 mod observed;
+mod persist;
 mod random;
 mod rpc;
 mod server;

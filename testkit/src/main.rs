@@ -1,7 +1,7 @@
 //! `oxygram-testkit`: run the local Telegram from the command line.
 //!
 //! ```text
-//! oxygram-testkit serve [--listen ADDR] [--world FILE] [--session PATH]...
+//! oxygram-testkit serve [--listen ADDR] [--world FILE] [--session PATH]... [--state FILE]
 //! ```
 //!
 //! Prints `listening on ADDR` once clients can connect, logs every RPC and every login code
@@ -13,12 +13,13 @@ use std::process::ExitCode;
 use oxygram_testkit::{TestKit, World};
 
 const USAGE: &str = "\
-usage: oxygram-testkit serve [--listen ADDR] [--world FILE] [--session PATH]...
+usage: oxygram-testkit serve [--listen ADDR] [--world FILE] [--session PATH]... [--state FILE]
 
   --listen ADDR    address to listen on (default 127.0.0.1:8443; port 0 picks one)
   --world FILE     the world as TOML (apps, bots, users, groups; see the crate docs)
   --session PATH   make this grammers SQLite session file point at this server with a key
                    it accepts (created if missing); repeatable
+  --state FILE     keep messages, update state and logins in FILE across restarts
 
 Environment: RUST_LOG overrides the log filter (default: info).";
 
@@ -26,6 +27,7 @@ struct ServeArgs {
     listen: String,
     world: Option<PathBuf>,
     sessions: Vec<PathBuf>,
+    state: Option<PathBuf>,
 }
 
 fn parse(args: &[String]) -> Result<ServeArgs, String> {
@@ -39,6 +41,7 @@ fn parse(args: &[String]) -> Result<ServeArgs, String> {
         listen: "127.0.0.1:8443".into(),
         world: None,
         sessions: Vec::new(),
+        state: None,
     };
     while let Some(flag) = iter.next() {
         let mut value = |name: &str| {
@@ -50,6 +53,7 @@ fn parse(args: &[String]) -> Result<ServeArgs, String> {
             "--listen" => parsed.listen = value("--listen")?,
             "--world" => parsed.world = Some(value("--world")?.into()),
             "--session" => parsed.sessions.push(value("--session")?.into()),
+            "--state" => parsed.state = Some(value("--state")?.into()),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -94,7 +98,10 @@ async fn serve(args: ServeArgs) -> Result<(), oxygram_testkit::Error> {
             World::new()
         }
     };
-    let kit = TestKit::start_on(world, &args.listen).await?;
+    let kit = match &args.state {
+        Some(path) => TestKit::start_persistent(world, &args.listen, path).await?,
+        None => TestKit::start_on(world, &args.listen).await?,
+    };
     for path in &args.sessions {
         kit.write_session_file(path).await?;
         tracing::info!(path = %path.display(), "session file points at this server");

@@ -76,9 +76,7 @@ pub(crate) struct Account {
     pub(crate) messages: BTreeMap<i32, StoredMessage>,
     pub(crate) next_message_id: i32,
     /// What others did to this account, for the test driver.
-    pub(crate) inbox: VecDeque<ObservedMessage>,
-    pub(crate) edits: VecDeque<ObservedMessage>,
-    pub(crate) deletions: VecDeque<Deletion>,
+    pub(crate) observed: Observations,
     /// Commands a bot registered with `bots.setBotCommands`.
     pub(crate) bot_commands: Vec<BotCommand>,
 }
@@ -91,6 +89,33 @@ impl Account {
     pub(crate) fn next_id(&mut self) -> i32 {
         self.next_message_id += 1;
         self.next_message_id
+    }
+}
+
+/// What others did to an account, queued for the test driver, with a wake-up per account (so
+/// fifty waiting scripted users are not all woken by every change in the world).
+#[derive(Default)]
+pub(crate) struct Observations {
+    pub(crate) messages: VecDeque<ObservedMessage>,
+    pub(crate) edits: VecDeque<ObservedMessage>,
+    pub(crate) deletions: VecDeque<Deletion>,
+    pub(crate) signal: Arc<Notify>,
+}
+
+impl Observations {
+    pub(crate) fn message(&mut self, message: ObservedMessage) {
+        self.messages.push_back(message);
+        self.signal.notify_waiters();
+    }
+
+    pub(crate) fn edit(&mut self, message: ObservedMessage) {
+        self.edits.push_back(message);
+        self.signal.notify_waiters();
+    }
+
+    pub(crate) fn deletion(&mut self, deletion: Deletion) {
+        self.deletions.push_back(deletion);
+        self.signal.notify_waiters();
     }
 }
 
@@ -540,6 +565,34 @@ impl State {
         key
     }
 
+    pub(crate) fn next_global_id(&self) -> u64 {
+        self.next_global_id
+    }
+
+    pub(crate) fn set_next_global_id(&mut self, id: u64) {
+        self.next_global_id = self.next_global_id.max(id);
+    }
+
+    /// A cheap fingerprint of everything persisted, to save only after changes.
+    pub(crate) fn fingerprint(&self) -> (u64, usize, usize, i64) {
+        let pts: i64 = self
+            .accounts
+            .values()
+            .map(|a| i64::from(a.pts))
+            .sum::<i64>()
+            + self
+                .rooms
+                .values()
+                .map(|r| i64::from(r.pts) + r.members.len() as i64)
+                .sum::<i64>();
+        (
+            self.next_global_id,
+            self.keys.len(),
+            self.rpc_log.len(),
+            pts,
+        )
+    }
+
     pub(crate) fn next_global(&mut self) -> u64 {
         self.next_global_id += 1;
         self.next_global_id
@@ -686,9 +739,7 @@ impl Account {
             log_floor: 0,
             messages: BTreeMap::new(),
             next_message_id: 0,
-            inbox: VecDeque::new(),
-            edits: VecDeque::new(),
-            deletions: VecDeque::new(),
+            observed: Observations::default(),
             bot_commands: Vec::new(),
         }
     }

@@ -68,6 +68,7 @@ pub struct TestClient {
     pub handle: SenderPoolFatHandle,
     pub updates: Option<tokio::sync::mpsc::Receiver<UpdatesLike>>,
     runner: tokio::task::JoinHandle<()>,
+    sync: Option<tokio::sync::mpsc::UnboundedSender<tokio::sync::oneshot::Sender<()>>>,
     _dir: Option<TempDir>,
 }
 
@@ -101,6 +102,7 @@ impl TestClient {
             handle,
             updates: Some(updates),
             runner,
+            sync: None,
             _dir: dir,
         }
     }
@@ -114,14 +116,39 @@ impl TestClient {
             .await
             .unwrap();
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (sync_tx, mut sync_rx) =
+            tokio::sync::mpsc::unbounded_channel::<tokio::sync::oneshot::Sender<()>>();
+        self.sync = Some(sync_tx);
         tokio::spawn(async move {
-            while let Ok(update) = stream.next().await {
-                if tx.send(update).is_err() {
-                    break;
+            loop {
+                tokio::select! {
+                    update = stream.next() => match update {
+                        Ok(update) => {
+                            if tx.send(update).is_err() {
+                                break;
+                            }
+                        }
+                        Err(_) => break,
+                    },
+                    Some(done) = sync_rx.recv() => {
+                        let _ = stream.sync_update_state().await;
+                        let _ = done.send(());
+                    }
                 }
             }
         });
         rx
+    }
+
+    /// Saves the update state to the session (as a bot does on shutdown), then quits.
+    pub async fn sync_and_quit(mut self) {
+        if let Some(sync) = self.sync.take() {
+            let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+            if sync.send(done_tx).is_ok() {
+                let _ = tokio::time::timeout(WAIT, done_rx).await;
+            }
+        }
+        self.quit().await;
     }
 
     pub async fn quit(self) {
