@@ -89,7 +89,8 @@ impl Default for SessionConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
     /// A `tracing` filter such as `"info"` or `"info,oxygram=debug"` (default `"info"`).
-    /// `RUST_LOG`, when set, takes its place.
+    /// grammers' own crates stay at `warn` unless the filter names them
+    /// (`"debug,grammers_mtsender=debug"`). `RUST_LOG`, when set, replaces the filter.
     #[serde(deserialize_with = "text")]
     pub level: String,
 }
