@@ -101,6 +101,15 @@ fn registration(
         __o::IntoOutcome::into_outcome(#callee(#(#args),*).await)
     };
 
+    // Placed on the function's name: a handler whose future is not `Send` (an `Rc` held
+    // across an `.await`) is reported there, with rustc's note on the offending value.
+    let boxed_future = quote_spanned! {on(fn_ident.span())=>
+        ::std::boxed::Box::pin(async move {
+            #(#extractions)*
+            #outcome
+        })
+    };
+
     let name = match &options.name {
         Some(name) => name.clone(),
         None => LitStr::new(&fn_ident.unraw().to_string(), fn_ident.span()),
@@ -138,10 +147,7 @@ fn registration(
             // handler's business, not a reason to box it twice.
             #[allow(clippy::large_futures)]
             fn __call(#cx: __o::UpdateContext) -> __o::BoxFuture<'static, __o::Outcome> {
-                ::std::boxed::Box::pin(async move {
-                    #(#extractions)*
-                    #outcome
-                })
+                #boxed_future
             }
 
             fn __filter() -> __o::Filter {

@@ -231,9 +231,9 @@ fn int_literal(expr: &Expr) -> Option<(bool, &syn::LitInt)> {
 
 /// `user(1234, "alice")` → `__o::filters::user(&[__o::UserRef::Id(1234), __o::UserRef::Username("alice")])`.
 fn user_filter(call: &ExprCall) -> syn::Result<TokenStream> {
-    const USAGE: &str = "`user(..)` takes user ids and usernames as literals, as in \
-                         `user(1234, \"alice\")`; for values known only at runtime write your \
-                         own filter function";
+    const USAGE: &str = "`user(..)` takes user ids (integer literals or `i64` constants) and \
+                         usernames (string literals), as in `user(1234, \"alice\", ADMIN_ID)`; \
+                         for values known only at runtime write your own filter function";
     if call.args.is_empty() {
         return Err(Error::new(call.paren_token.span.join(), USAGE));
     }
@@ -247,6 +247,11 @@ fn user_filter(call: &ExprCall) -> syn::Result<TokenStream> {
                 ));
             }
             refs.push(quote_spanned!(on(int.span())=> __o::UserRef::Id(#int)));
+            continue;
+        }
+        // A constant is an id; rustc checks that it is an `i64`, on the constant's name.
+        if let Expr::Path(path) = ungroup(arg) {
+            refs.push(quote_spanned!(on(path.span())=> __o::UserRef::Id(#path)));
             continue;
         }
         let Expr::Lit(ExprLit {
@@ -279,14 +284,19 @@ fn user_filter(call: &ExprCall) -> syn::Result<TokenStream> {
 
 /// `chat(-1001234, 42)` → `__o::filters::chat(&[-1001234, 42])`.
 fn chat_filter(call: &ExprCall) -> syn::Result<TokenStream> {
-    const USAGE: &str = "`chat(..)` takes chat ids as integer literals, as in \
-                         `chat(-1001234567890)`; for values known only at runtime write your \
-                         own filter function";
+    const USAGE: &str = "`chat(..)` takes chat ids (integer literals or `i64` constants), as in \
+                         `chat(-1001234567890, NEWS_CHAT)`; for values known only at runtime \
+                         write your own filter function";
     if call.args.is_empty() {
         return Err(Error::new(call.paren_token.span.join(), USAGE));
     }
     let mut ids = Vec::with_capacity(call.args.len());
     for arg in &call.args {
+        if let Expr::Path(path) = ungroup(arg) {
+            // A constant; rustc checks that it is an `i64`, on the constant's name.
+            ids.push(quote!(#path));
+            continue;
+        }
         let Some((negative, int)) = int_literal(arg) else {
             return Err(Error::new_spanned(arg, USAGE));
         };

@@ -160,8 +160,9 @@ use proc_macro::TokenStream;
 /// - a built-in filter: `private group channel incoming outgoing me bot text caption reply
 ///   forwarded media photo video document audio voice video_note sticker animation contact
 ///   location venue poll dice mentioned via_bot service`;
-/// - `user(..)` with user ids and usernames (`user(1234, "alice")`, `@` optional) or
-///   `chat(..)` with chat ids (`chat(-1001234567890)`), as literals;
+/// - `user(..)` with user ids and usernames (`user(1234, "alice", ADMIN_ID)`: integer
+///   literals or `i64` constants for ids, string literals for usernames, `@` optional) or
+///   `chat(..)` with chat ids (`chat(-1001234567890, NEWS_CHAT)`);
 /// - your own filter, by name or path: a `fn(&UpdateContext) -> bool`,
 ///   `fn(&Message) -> bool` (false on updates that are not messages), an
 ///   `async fn(UpdateContext) -> bool` or `async fn(Message) -> bool`, or an expression that

@@ -302,6 +302,22 @@ fn user_and_chat_filters_get_typed_refs() {
 }
 
 #[test]
+fn user_and_chat_filters_accept_constants() {
+    let expanded = expand(
+        quote!(message, filter = user(ADMIN, 7) | chat(ids::NEWS)),
+        echo(),
+    )
+    .to_string();
+    let user = quote!(__o::filters::user(&[
+        __o::UserRef::Id(ADMIN),
+        __o::UserRef::Id(7)
+    ]));
+    let chat = quote!(__o::filters::chat(&[ids::NEWS]));
+    assert!(expanded.contains(&user.to_string()), "{expanded}");
+    assert!(expanded.contains(&chat.to_string()), "{expanded}");
+}
+
+#[test]
 fn cfg_on_the_function_also_applies_to_its_registration() {
     let item = quote! {
         #[cfg(feature = "admin")]
@@ -482,13 +498,15 @@ fn filter_misuse_is_explained() {
     assert!(error.starts_with("expected a filter"), "{error}");
     let error = single_error(quote!(message, filter = user()), echo());
     assert!(
-        error.starts_with("`user(..)` takes user ids and usernames"),
+        error.starts_with("`user(..)` takes user ids (integer literals"),
         "{error}"
     );
     let error = single_error(quote!(message, filter = user(-5)), echo());
     assert!(error.starts_with("user ids are positive"), "{error}");
     let error = single_error(quote!(message, filter = user("not a name")), echo());
     assert!(error.contains("is not a Telegram username"), "{error}");
+    let error = single_error(quote!(message, filter = user(1.5)), echo());
+    assert!(error.starts_with("`user(..)` takes user ids"), "{error}");
     let error = single_error(quote!(message, filter = chat("@news")), echo());
     assert!(error.starts_with("`chat(..)` takes chat ids"), "{error}");
 }

@@ -44,7 +44,10 @@ async fn echo(_msg: Message) {}
 #[handler(message, filter = (photo | video | animation) & !forwarded | (group & mentioned))]
 async fn media(_msg: Message) {}
 
-#[handler(message, filter = user(1234, "alice", "@bob") | chat(-1001234567890, 42))]
+const ADMIN: i64 = 99;
+const NEWS: i64 = -1009876543210;
+
+#[handler(message, filter = user(1234, "alice", "@bob", ADMIN) | chat(-1001234567890, 42, NEWS))]
 async fn people(_msg: Message) {}
 
 #[handler(
