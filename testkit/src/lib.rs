@@ -10,16 +10,20 @@
 //!
 //! # Example
 //!
-//! ```no_run
+//! A complete test: a grammers echo bot (the code under test) answers a scripted user.
+//!
+//! ```
 //! use std::sync::Arc;
 //! use std::time::Duration;
 //!
 //! use grammers_client::Client;
-//! use grammers_mtsender::SenderPool;
+//! use grammers_client::update::Update;
+//! use grammers_mtsender::{SenderPool, UpdatesConfiguration};
 //! use grammers_session::storages::MemorySession;
 //! use oxygram_testkit::{Bot, TestKit, User, World};
 //!
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //! let kit = TestKit::start(
 //!     World::new()
 //!         .app(12345, "0123456789abcdef0123456789abcdef")
@@ -28,23 +32,52 @@
 //! )
 //! .await?;
 //!
+//! // The bot under test: the real grammers client with a session the kit issued.
 //! let session = Arc::new(MemorySession::from(kit.session_data()));
-//! let SenderPool { runner, handle, .. } = SenderPool::new(session, 12345);
+//! let SenderPool { runner, handle, updates } = SenderPool::new(session, 12345);
 //! let client = Client::new(handle.clone());
 //! tokio::spawn(runner.run());
 //! client
 //!     .bot_sign_in("123456:TESTTOKEN", "0123456789abcdef0123456789abcdef")
 //!     .await?;
+//! let mut stream = client
+//!     .stream_updates(updates, UpdatesConfiguration { catch_up: true })
+//!     .await?;
+//! tokio::spawn(async move {
+//!     while let Ok(update) = stream.next().await {
+//!         if let Update::NewMessage(message) = update
+//!             && !message.outgoing()
+//!         {
+//!             let _ = message.reply(format!("echo: {}", message.text())).await;
+//!         }
+//!     }
+//! });
 //!
+//! // The test drives a user on the server side and checks what the bot did.
 //! let alice = kit.user("alice");
-//! alice.send_text("echo_bot", "/start").await?;
-//! // ... the bot under test answers ...
+//! let sent = alice.send_text("echo_bot", "/start").await?;
 //! let reply = alice.next_message(Duration::from_secs(5)).await?;
-//! println!("bot said {}", reply.text);
+//! assert_eq!(reply.text, "echo: /start");
+//! assert_eq!(reply.reply_to, Some(sent.id));
+//! assert!(kit.rpc_log().iter().any(|call| call.method == "messages.sendMessage"));
+//!
+//! handle.quit();
 //! kit.shutdown().await;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! More: `testkit/tests/` drives grammers through logins, 2FA, groups, channels, buttons,
+//! inline queries, media, faults, catch-up and restarts; `tests/telethon/` does the same
+//! with Telethon. Things to know:
+//!
+//! - grammers connects lazily: a client receives pushed updates only after its first
+//!   request (a login, `get_me`, ...).
+//! - Scripted users act server-side and observe through their own queues:
+//!   [`ScriptedUser::next_message`], [`ScriptedUser::next_edit`],
+//!   [`ScriptedUser::next_deletion`]; every wait takes a timeout.
+//! - Unknown methods are answered with `400 METHOD_NOT_SUPPORTED_BY_TESTKIT` and a warning
+//!   naming them, never a hang.
 //!
 //! # Module map
 //!

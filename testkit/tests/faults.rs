@@ -182,3 +182,85 @@ async fn catch_up_after_being_offline_delivers_each_message_once() {
     assert_eq!(next_new_message(&mut updates).await.text(), "live again");
     bot.quit().await;
 }
+
+#[tokio::test]
+async fn long_differences_come_in_slices_in_order() {
+    let kit = TestKit::start(world()).await.unwrap();
+    let mut bot = logged_in_bot(&kit).await;
+    let mut updates = bot.stream().await;
+    let alice = kit.user("alice");
+    alice.send_text("echo_bot", "start").await.unwrap();
+    assert_eq!(next_new_message(&mut updates).await.text(), "start");
+
+    // 150 stored but unpushed messages: more than one difference (100) holds.
+    kit.pause_pushes(true);
+    for i in 0..150 {
+        alice.send_text("echo_bot", &format!("m{i}")).await.unwrap();
+    }
+    kit.pause_pushes(false);
+    alice.send_text("echo_bot", "last").await.unwrap();
+    for i in 0..150 {
+        assert_eq!(next_new_message(&mut updates).await.text(), format!("m{i}"));
+    }
+    assert_eq!(next_new_message(&mut updates).await.text(), "last");
+    assert!(
+        kit.rpc_count("updates.getDifference") >= 2,
+        "a slice, then the rest"
+    );
+    bot.quit().await;
+}
+
+#[tokio::test]
+async fn forgotten_updates_give_too_long_and_the_client_recovers() {
+    let kit = TestKit::start(world()).await.unwrap();
+    let dir = TempDir::new("toolong");
+    let path = dir.0.join("bot.session");
+    kit.write_session_file(&path).await.unwrap();
+    {
+        let session = Arc::new(SqliteSession::open(&path).await.unwrap());
+        let mut bot = TestClient::from_pool(SenderPool::new(session, API_ID), None);
+        bot.client.bot_sign_in(BOT_TOKEN, API_HASH).await.unwrap();
+        let mut updates = bot.stream().await;
+        kit.user("alice")
+            .send_text("echo_bot", "seen")
+            .await
+            .unwrap();
+        next_new_message(&mut updates).await;
+        bot.sync_and_quit().await;
+    }
+    let alice = kit.user("alice");
+    alice
+        .send_text("echo_bot", "lost while away")
+        .await
+        .unwrap();
+    kit.forget_updates("echo_bot").unwrap();
+
+    let before = kit.rpc_count("updates.getDifference");
+    let session = Arc::new(SqliteSession::open(&path).await.unwrap());
+    let mut bot = TestClient::from_pool(SenderPool::new(session, API_ID), None);
+    assert!(bot.client.is_authorized().await.unwrap());
+    let mut updates = bot.stream().await;
+    // Wait for the catch-up (answered with differenceTooLong) before the next push.
+    tokio::time::timeout(WAIT, async {
+        while kit.rpc_count("updates.getDifference") == before {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the client asks for the difference");
+    alice.send_text("echo_bot", "after").await.unwrap();
+    assert_eq!(next_new_message(&mut updates).await.text(), "after");
+    bot.quit().await;
+}
+
+#[tokio::test]
+async fn delayed_answers_still_arrive() {
+    let kit = TestKit::start(world()).await.unwrap();
+    let bot = logged_in_bot(&kit).await;
+    kit.delay_answers(Duration::from_millis(200));
+    let (me, authorized) = tokio::join!(bot.client.get_me(), bot.client.is_authorized());
+    assert_eq!(me.unwrap().username(), Some("echo_bot"));
+    assert!(authorized.unwrap());
+    kit.delay_answers(Duration::ZERO);
+    bot.quit().await;
+}
