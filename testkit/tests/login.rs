@@ -146,3 +146,80 @@ async fn user_without_password_and_unknown_number() {
     tc.quit().await;
     tc2.quit().await;
 }
+
+#[tokio::test]
+async fn resend_code_and_full_user_through_raw_rpcs() {
+    use grammers_client::tl;
+    let kit = oxygram_testkit::TestKit::start(world()).await.unwrap();
+    let tc = TestClient::connect(&kit, Storage::Memory).await;
+    let c = &tc.client;
+    let tl::enums::auth::SentCode::Code(sent) = c
+        .invoke(&tl::functions::auth::SendCode {
+            phone_number: BOB_PHONE.into(),
+            api_id: API_ID,
+            api_hash: API_HASH.into(),
+            settings: tl::enums::CodeSettings::Settings(tl::types::CodeSettings {
+                allow_flashcall: false,
+                current_number: false,
+                allow_app_hash: false,
+                allow_missed_call: false,
+                allow_firebase: false,
+                unknown_number: false,
+                logout_tokens: None,
+                token: None,
+                app_sandbox: None,
+            }),
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("expected auth.sentCode");
+    };
+    let resent = c
+        .invoke(&tl::functions::auth::ResendCode {
+            phone_number: BOB_PHONE.into(),
+            phone_code_hash: sent.phone_code_hash.clone(),
+            reason: None,
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(resent, tl::enums::auth::SentCode::Code(ref s) if s.phone_code_hash == sent.phone_code_hash)
+    );
+    let err = c
+        .invoke(&tl::functions::auth::ResendCode {
+            phone_number: BOB_PHONE.into(),
+            phone_code_hash: "wrong".into(),
+            reason: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("PHONE_CODE_HASH_EMPTY"), "{err}");
+    let code = kit.login_code(BOB_PHONE).unwrap();
+    let auth = c
+        .invoke(&tl::functions::auth::SignIn {
+            phone_number: BOB_PHONE.into(),
+            phone_code_hash: sent.phone_code_hash,
+            phone_code: Some(code),
+            email_verification: None,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        auth,
+        tl::enums::auth::Authorization::Authorization(_)
+    ));
+
+    let tl::enums::users::UserFull::Full(full) = c
+        .invoke(&tl::functions::users::GetFullUser {
+            id: tl::enums::InputUser::UserSelf,
+        })
+        .await
+        .unwrap();
+    let tl::enums::UserFull::Full(inner) = full.full_user;
+    assert_eq!(inner.id, kit.account_id("bob").unwrap());
+    assert!(
+        matches!(&full.users[..], [tl::enums::User::User(u)] if u.is_self && u.first_name.as_deref() == Some("Bob"))
+    );
+    tc.quit().await;
+}
