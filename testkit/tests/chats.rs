@@ -169,6 +169,22 @@ async fn dialogs_forwards_and_lookups_for_a_user_client() {
     }
     assert_eq!(names, ["Friends", "Alice"], "newest first");
 
+    // History of the private chat, newest first, paged by grammers (messages.getHistory).
+    for i in 0..5 {
+        alice.send_text("bob", &format!("h{i}")).await.unwrap();
+    }
+    let alice_peer = bob.client.resolve_username("alice").await.unwrap().unwrap();
+    let mut history = bob
+        .client
+        .iter_messages(alice_peer.to_ref().await.unwrap().unwrap())
+        .limit(4);
+    let mut texts = Vec::new();
+    while let Some(m) = history.next().await.unwrap() {
+        texts.push(m.text().to_string());
+    }
+    assert_eq!(texts, ["h4", "h3", "h2", "h1"]);
+    let _ = kit.user("bob").drain_messages();
+
     // bob forwards alice's message to the bot.
     let alice_ref = bob
         .client

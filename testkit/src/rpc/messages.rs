@@ -311,3 +311,81 @@ pub(super) fn get_chats(
         },
     ))
 }
+
+/// Most messages one `messages.getHistory` answer carries, as on Telegram.
+const HISTORY_LIMIT: usize = 100;
+
+pub(super) fn get_history(
+    state: &mut State,
+    caller: &Caller,
+    request: tl::functions::messages::GetHistory,
+) -> Result<tl::enums::messages::Messages, RpcFail> {
+    let me = caller.me()?;
+    let peer = input_peer(state, caller, &request.peer)?;
+    if state.account(me).is_bot() {
+        return Err(RpcFail::bad_request("BOT_METHOD_INVALID"));
+    }
+    // Newest first, as Telegram pages history.
+    let all: Vec<&crate::state::StoredMessage> = match peer {
+        PeerRef::Channel(channel) => {
+            let room = state
+                .rooms
+                .get(&channel)
+                .filter(|r| r.members.contains(&me))
+                .ok_or_else(|| RpcFail::bad_request("CHANNEL_PRIVATE"))?;
+            room.messages.values().rev().collect()
+        }
+        _ => state
+            .account(me)
+            .messages
+            .values()
+            .rev()
+            .filter(|m| m.peer == peer)
+            .collect(),
+    };
+    let in_range: Vec<_> = all
+        .iter()
+        .copied()
+        .filter(|m| request.max_id <= 0 || m.id < request.max_id)
+        .filter(|m| request.min_id <= 0 || m.id > request.min_id)
+        .filter(|m| request.offset_date <= 0 || m.date < request.offset_date)
+        .collect();
+    let start = in_range
+        .iter()
+        .position(|m| request.offset_id <= 0 || m.id < request.offset_id)
+        .unwrap_or(in_range.len());
+    let start =
+        (start as i64 + i64::from(request.add_offset)).clamp(0, in_range.len() as i64) as usize;
+    let limit = (request.limit.max(1) as usize).min(HISTORY_LIMIT);
+    let page: Vec<_> = in_range.iter().skip(start).take(limit).copied().collect();
+    let users: Vec<i64> = page.iter().flat_map(|m| m.user_ids()).collect();
+    let chats: Vec<PeerRef> = page
+        .iter()
+        .flat_map(|m| m.chat_refs())
+        .chain([peer])
+        .collect();
+    let messages: Vec<_> = page.iter().map(|m| tl_build::message(m, me)).collect();
+    let users = state.users_for(me, &users);
+    let chats = state.chats_for(me, &chats);
+    if let PeerRef::Channel(channel) = peer {
+        return Ok(tl_build::channel_messages(
+            state.rooms[&channel].pts,
+            messages,
+            users,
+            chats,
+        ));
+    }
+    Ok(tl::enums::messages::Messages::Slice(
+        tl::types::messages::MessagesSlice {
+            inexact: false,
+            count: in_range.len() as i32,
+            next_rate: None,
+            offset_id_offset: None,
+            search_flood: None,
+            messages,
+            topics: Vec::new(),
+            chats,
+            users,
+        },
+    ))
+}

@@ -224,6 +224,7 @@ pub(crate) fn dispatch(state: &mut State, conn: &ConnInfo, body: &[u8]) -> Resul
         f::messages::GetMessages => messages::get_messages,
         f::messages::ForwardMessages => messages::forward_messages,
         f::messages::GetDialogs => messages::get_dialogs,
+        f::messages::GetHistory => messages::get_history,
         f::messages::SetTyping => messages::set_typing,
         f::messages::ReadHistory => messages::read_history,
         f::messages::GetChats => messages::get_chats,
