@@ -3,9 +3,9 @@
 //! ```
 //! use oxygram::prelude::*;
 //!
-//! // #[handler(command = "start", description = "Say hello")]
+//! #[handler(command = "start", description = "Say hello")]
 //! async fn start(msg: Message) -> Result<()> {
-//!     let _ = msg; // msg.reply("Hello!").await?;
+//!     msg.reply("Hello!").await?;
 //!     Ok(())
 //! }
 //! ```
@@ -23,6 +23,7 @@ pub use crate::extract::{
 };
 pub use crate::filters::{self, Filter, UserRef};
 pub use crate::handler::{BoxError, Propagation};
+pub use oxygram_macros::handler;
 
 /// `Result<()>` in handlers: `?` works on any error type.
 pub type Result<T = (), E = BoxError> = std::result::Result<T, E>;

@@ -59,19 +59,48 @@ struct KindTable {
 /// group, handlers with a trigger (`command`, `regex`, `callback`, `inline`) are tried before
 /// catch-alls without one, each in declaration order (by file, then line), and the **first
 /// one that matches runs**; the others in that group are skipped. (Trying triggers first
-/// keeps a `message` catch-all declared in another file from swallowing `/commands`.) Then the next group gets the
-/// update. A handler changes this by returning a [`Propagation`](crate::handler::Propagation):
+/// keeps a `message` catch-all declared in another file from swallowing `/commands`.) Then
+/// the next group gets the update. A handler changes this by returning a [`Propagation`](crate::handler::Propagation):
 /// `Continue` lets the next matching handler of its own group run too, `Stop` ends routing
 /// (no later group sees the update).
 ///
-/// ```text
-/// #[handler(command = "start")]               // group 0: replies to /start
-/// #[handler(message, filter = text)]          // group 0: never sees /start (the first
-///                                             //   handler of group 0 already matched)
-/// #[handler(message, group = -1)]             // group -1: runs first, for every message
-///                                             //   (e.g. logging); returns ()
-/// #[handler(message, group = 1)]              // group 1: runs after group 0, unless a
-///                                             //   group 0 handler returned Propagation::Stop
+/// ```
+/// use oxygram::prelude::*;
+///
+/// /// Group -1 runs first, for every message (say, to log it); returning `()` lets the
+/// /// next group run.
+/// #[handler(message, group = -1)]
+/// async fn log_all(msg: Message) {
+///     println!("message {}", msg.id());
+/// }
+///
+/// /// Group 0: `/start`. Tried before `chat` because it has a trigger.
+/// #[handler(command = "start")]
+/// async fn start(msg: Message) -> Result<()> {
+///     msg.reply("Hello!").await?;
+///     Ok(())
+/// }
+///
+/// /// Group 0: any other text. Never sees `/start`: group 0 already had its match.
+/// #[handler(message, filter = text)]
+/// async fn chat(msg: Message) -> Result<()> {
+///     msg.reply("I only know /start").await?;
+///     Ok(())
+/// }
+///
+/// /// Group 1: `/stop` ends routing here, so `count` (group 2) never sees it.
+/// #[handler(command = "stop", group = 1)]
+/// async fn stop(msg: Message) -> Result<Propagation> {
+///     msg.reply("stopping here").await?;
+///     Ok(Propagation::Stop)
+/// }
+///
+/// /// Group 2: sees every message but `/stop`.
+/// #[handler(message, group = 2)]
+/// async fn count(state: State<std::sync::atomic::AtomicU64>) {
+///     state.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+/// }
+/// # fn main() {}
 /// ```
 ///
 /// Own outgoing messages are skipped for handlers that did not ask for them (see

@@ -10,6 +10,7 @@ pub struct AdminSettings {
     pub owners: Vec<i64>,
 }
 
+#[handler(command = "ban")]
 async fn ban(
     msg: Message,
     settings: Config<AdminSettings>,
@@ -23,14 +24,9 @@ async fn ban(
     }
     Ok(())
 }
-register!(ban: NewMessage, oxygram::handler::Trigger::Commands(&["ban"]),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (Message, Config<AdminSettings>, Args<(i64, String)>));
 
+#[handler(command = "kick")]
 async fn kick(msg: Message) -> Result<()> {
     msg.reply("kicked").await?;
     Ok(())
 }
-register!(kick: NewMessage, oxygram::handler::Trigger::Commands(&["kick"]),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (Message));

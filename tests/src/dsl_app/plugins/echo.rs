@@ -2,19 +2,15 @@
 
 use oxygram::prelude::*;
 
+#[handler(regex = r"^echo (?<word>.+)$")]
 async fn echo_word(msg: Message, caps: Captures) -> Result<()> {
     msg.reply(format!("echo: {}", caps.name("word").unwrap_or_default()))
         .await?;
     Ok(())
 }
-register!(echo_word: NewMessage, oxygram::handler::Trigger::Regex(r"^echo (?<word>.+)$"),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (Message, Captures));
 
+#[handler(message, filter = text & private)]
 async fn said(msg: Message, Text(text): Text) -> Result<()> {
     msg.reply(format!("you said: {text}")).await?;
     Ok(())
 }
-register!(said: NewMessage, oxygram::handler::Trigger::None,
-    group = 0, filter = filters::text & filters::private, description = None, outgoing = false;
-    (Message, Text));

@@ -4,14 +4,13 @@ use oxygram::prelude::*;
 
 use super::Deleted;
 
+#[handler(edited, filter = text)]
 async fn on_edit(msg: Message) -> Result<()> {
     msg.respond(format!("edited to: {}", msg.text())).await?;
     Ok(())
 }
-register!(on_edit: EditedMessage, oxygram::handler::Trigger::None,
-    group = 0, filter = filters::text, description = None, outgoing = false;
-    (Message));
 
+#[handler(deleted)]
 async fn on_delete(deletion: MessageDeletion, State(deleted): State<Deleted>) {
     deleted
         .0
@@ -19,6 +18,3 @@ async fn on_delete(deletion: MessageDeletion, State(deleted): State<Deleted>) {
         .unwrap()
         .extend_from_slice(deletion.messages());
 }
-register!(on_delete: DeletedMessages, oxygram::handler::Trigger::None,
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (MessageDeletion, State<Deleted>));

@@ -5,17 +5,13 @@ use oxygram::prelude::*;
 
 use super::SeenOwn;
 
+#[handler(regex = "^mirror")]
 async fn mirror(msg: Message) -> Result<()> {
     msg.reply(format!("mirror: {}", msg.text())).await?;
     Ok(())
 }
-register!(mirror: NewMessage, oxygram::handler::Trigger::Regex("^mirror"),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (Message));
 
+#[handler(message, filter = outgoing, group = 1)]
 async fn own(Text(text): Text, State(seen): State<SeenOwn>) {
     seen.0.lock().unwrap().push(text);
 }
-register!(own: NewMessage, oxygram::handler::Trigger::None,
-    group = 1, filter = filters::outgoing, description = None, outgoing = false;
-    (Text, State<SeenOwn>));

@@ -11,15 +11,14 @@ use oxygram::prelude::*;
 
 use super::Gate;
 
+#[handler(command = "seq")]
 async fn seq(msg: Message, Args(n): Args<u64>) -> Result<()> {
     tokio::time::sleep(Duration::from_millis(40 * 4u64.saturating_sub(n))).await;
     msg.reply(format!("seq {n}")).await?;
     Ok(())
 }
-register!(seq: NewMessage, oxygram::handler::Trigger::Commands(&["seq"]),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (Message, Args<u64>));
 
+#[handler(command = "wait")]
 async fn wait(msg: Message, State(gate): State<Gate>) -> Result<()> {
     let answer = match tokio::time::timeout(Duration::from_secs(8), gate.0.notified()).await {
         Ok(()) => "waited",
@@ -28,15 +27,10 @@ async fn wait(msg: Message, State(gate): State<Gate>) -> Result<()> {
     msg.reply(answer).await?;
     Ok(())
 }
-register!(wait: NewMessage, oxygram::handler::Trigger::Commands(&["wait"]),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (Message, State<Gate>));
 
+#[handler(command = "open")]
 async fn open(msg: Message, State(gate): State<Gate>) -> Result<()> {
     gate.0.notify_one();
     msg.reply("opened").await?;
     Ok(())
 }
-register!(open: NewMessage, oxygram::handler::Trigger::Commands(&["open"]),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (Message, State<Gate>));

@@ -2,6 +2,7 @@
 
 use oxygram::prelude::*;
 
+#[handler(message, filter = group & text & !private, group = 3)]
 async fn in_group(msg: Message, Sender(sender): Sender) -> Result<()> {
     msg.respond(format!(
         "{} wrote in the group: {}",
@@ -11,6 +12,3 @@ async fn in_group(msg: Message, Sender(sender): Sender) -> Result<()> {
     .await?;
     Ok(())
 }
-register!(in_group: NewMessage, oxygram::handler::Trigger::None,
-    group = 3, filter = filters::group & filters::text & !filters::private, description = None, outgoing = false;
-    (Message, Sender));

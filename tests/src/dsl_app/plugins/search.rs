@@ -5,6 +5,7 @@ use oxygram::prelude::*;
 
 use super::Chosen;
 
+#[handler(inline = r"^(?<what>\w+)$")]
 async fn search(q: InlineQuery, caps: Captures) -> Result<()> {
     let what = caps.name("what").unwrap_or_default().to_owned();
     q.answer([
@@ -14,10 +15,8 @@ async fn search(q: InlineQuery, caps: Captures) -> Result<()> {
     .await?;
     Ok(())
 }
-register!(search: InlineQuery, oxygram::handler::Trigger::Inline(r"^(?<what>\w+)$"),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (InlineQuery, Captures));
 
+#[handler(chosen_inline)]
 async fn chosen(choice: InlineSend, State(chosen): State<Chosen>) {
     chosen
         .0
@@ -25,6 +24,3 @@ async fn chosen(choice: InlineSend, State(chosen): State<Chosen>) {
         .unwrap()
         .push(format!("{} for {}", choice.result_id(), choice.text()));
 }
-register!(chosen: ChosenInlineResult, oxygram::handler::Trigger::None,
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (InlineSend, State<Chosen>));

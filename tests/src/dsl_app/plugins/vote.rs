@@ -3,6 +3,7 @@
 
 use oxygram::prelude::*;
 
+#[handler(command = "poll")]
 async fn poll(msg: Message) -> Result<()> {
     let buttons = ReplyMarkup::from_buttons(&[vec![
         Button::data("Up", "vote:up"),
@@ -13,22 +14,15 @@ async fn poll(msg: Message) -> Result<()> {
         .await?;
     Ok(())
 }
-register!(poll: NewMessage, oxygram::handler::Trigger::Commands(&["poll"]),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (Message));
 
+#[handler(callback = "vote:*")]
 async fn vote(q: CallbackQuery, CallbackData(choice): CallbackData<String>) -> Result<()> {
     q.answer().text(format!("voted {choice}")).send().await?;
     Ok(())
 }
-register!(vote: CallbackQuery, oxygram::handler::Trigger::Callback("vote:*"),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (CallbackQuery, CallbackData<String>));
 
+#[handler(callback_query)]
 async fn other_button(q: CallbackQuery) -> Result<()> {
     q.answer().alert("unknown button").send().await?;
     Ok(())
 }
-register!(other_button: CallbackQuery, oxygram::handler::Trigger::None,
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (CallbackQuery));

@@ -4,6 +4,7 @@
 use oxygram::grammers::update::CallbackQuery;
 use oxygram::prelude::*;
 
+#[handler(command = "whoami")]
 #[allow(clippy::too_many_arguments)]
 async fn whoami(
     msg: Message,
@@ -32,6 +33,3 @@ async fn whoami(
     client.send_message(peer, answer).await?;
     Ok(())
 }
-register!(whoami: NewMessage, oxygram::handler::Trigger::Commands(&["whoami"]),
-    group = 0, filter = Filter::always(), description = None, outgoing = false;
-    (Message, Client, Chat, Sender, CommandArgs, Text, Me, Update, Option<CallbackQuery>));
