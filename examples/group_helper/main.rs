@@ -1,0 +1,31 @@
+//! A group helper: warnings and notes, each a plugin with its own `[plugins.<name>]` settings
+//! (`Config<T>`) and shared state registered once (`State<T>`).
+//!
+//! ```toml
+//! # Bot.toml (both sections are optional: the defaults below apply without them)
+//! [plugins.warnings]
+//! limit = 3            # warnings before "limit reached"
+//!
+//! [plugins.notes]
+//! max_notes = 20       # notes per chat
+//! ```
+//!
+//! ```text
+//! cargo run --example group_helper -- --sandbox
+//! > /warn bob           (or reply /warn to bob's message in a group)
+//! > /warnings
+//! > /save rules Be nice
+//! > /get rules
+//! ```
+
+mod plugins {
+    pub mod notes;
+    pub mod warnings;
+}
+
+fn main() -> oxygram::Result<()> {
+    oxygram::App::new()
+        .state(plugins::warnings::Warnings::default())
+        .state(plugins::notes::Notes::default())
+        .run()
+}

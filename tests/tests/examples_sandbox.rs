@@ -1,0 +1,156 @@
+//! Every example, run as a process in the sandbox with a piped script: a real MTProto
+//! session against the in-process testkit, driven the way a user would in a shell.
+
+mod support;
+
+use support::{assert_in_order, sandbox_script};
+
+#[test]
+fn echo_greets_and_echoes() {
+    let run = sandbox_script("echo", &["--sandbox"], "/start\nhello there\n");
+    assert_in_order(
+        &run.stdout,
+        &[
+            "@you: /start",
+            "@oxygram_bot: Hi! Send me any text and I will send it back.",
+            "@you: hello there",
+            "@oxygram_bot: hello there",
+        ],
+    );
+    // /start was answered by `start` only: the echo handler is in the same group.
+    assert!(
+        !run.stdout.contains("@oxygram_bot: /start"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn commands_parse_typed_arguments_and_generate_help() {
+    let run = sandbox_script(
+        "commands",
+        &["--sandbox"],
+        "/help\n/roll 2 6\n/roll two six\n/greet Ada Lovelace\n",
+    );
+    assert_in_order(
+        &run.stdout,
+        &[
+            "@oxygram_bot: Commands:",
+            "/greet - Greet someone: /greet <name>",
+            "/help - List the commands",
+            "/roll - Roll dice: /roll <count> <sides>",
+            "@oxygram_bot: Rolled 2d6: best case 12",
+            "@oxygram_bot: Usage: /roll <u8> <u32>",
+            "argument 1 `two` is not a valid u8",
+            "@oxygram_bot: Hello, Ada Lovelace!",
+        ],
+    );
+}
+
+#[test]
+fn keyboard_presses_edit_the_message() {
+    let run = sandbox_script(
+        "keyboard",
+        &["--sandbox"],
+        "/start\n:press 2\n:press 2\n:press Reset\n",
+    );
+    assert_in_order(
+        &run.stdout,
+        &[
+            "@oxygram_bot: Counter: 0",
+            "[1] -1  [2] +1",
+            "[3] Reset",
+            "@you pressed [+1]",
+            "(answer) Now 1",
+            "@oxygram_bot (edited): Counter: 1",
+            "(answer) Now 2",
+            "@oxygram_bot (edited): Counter: 2",
+            "@you pressed [Reset]",
+            "@oxygram_bot (edited): Counter: 0",
+        ],
+    );
+}
+
+#[test]
+fn inline_results_can_be_picked() {
+    let run = sandbox_script("inline", &["--sandbox"], ":inline rust\n:pick 2\n");
+    assert_in_order(
+        &run.stdout,
+        &[
+            "@oxygram_bot (inline):",
+            "[1] UPPERCASE — RUST",
+            "[2] Reversed — tsur",
+            "[3] Shout — rust!!!",
+            "@you (via @oxygram_bot): tsur",
+        ],
+    );
+}
+
+#[test]
+fn userbot_answers_its_own_ping_only() {
+    let run = sandbox_script(
+        "userbot",
+        &["--sandbox=user"],
+        ".ping\n:in .ping\n:in hello\n.count\n",
+    );
+    assert_in_order(
+        &run.stdout,
+        &[
+            "@me: .ping",
+            "@me (edited): pong",
+            "@friend: .ping",
+            "@friend: hello",
+            "@me: .count",
+            "@me (edited): 2 incoming messages so far",
+        ],
+    );
+    // The friend's `.ping` is incoming: the userbot must not touch it.
+    assert_eq!(run.stdout.matches("pong").count(), 1, "{}", run.stdout);
+}
+
+#[test]
+fn plugins_from_a_library_crate_are_linked() {
+    let run = sandbox_script("external_plugins", &["--sandbox"], "/about\n/sum 1 2 3\n");
+    assert_in_order(
+        &run.stdout,
+        &[
+            "@oxygram_bot: My handlers live in the oxygram-example-plugins library crate.",
+            "@oxygram_bot: Sum: 6",
+        ],
+    );
+}
+
+#[test]
+fn group_helper_uses_plugin_defaults_without_bot_toml() {
+    let run = sandbox_script(
+        "group_helper",
+        &["--sandbox"],
+        "/warn bob\n/warnings\n/save rules Be nice\n/get rules\n",
+    );
+    assert_in_order(
+        &run.stdout,
+        &[
+            "@oxygram_bot: bob warned (1/3)",
+            "@oxygram_bot: Warnings:",
+            "bob: 1",
+            "@oxygram_bot: Saved note `rules`",
+            "@oxygram_bot: Be nice",
+        ],
+    );
+}
+
+#[test]
+fn bad_sandbox_mode_is_a_clear_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(support::example("echo"))
+        .arg("--sandbox=robot")
+        .current_dir(folder.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--sandbox=\"robot\" is not a sandbox mode"),
+        "{stderr}"
+    );
+}
