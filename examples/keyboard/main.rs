@@ -3,7 +3,8 @@
 //! ```text
 //! cargo run --example keyboard -- --sandbox
 //! > /start
-//! > :press 1        (or :press +1)
+//! > :press 2        (or :press +1)
+//! > :press Close    (deletes the message)
 //! ```
 
 use oxygram::grammers::message::{Button, InputMessage, ReplyMarkup};
@@ -19,7 +20,10 @@ fn counter(value: i64) -> InputMessage {
                 Button::data("-1", format!("count:{}", value - 1)),
                 Button::data("+1", format!("count:{}", value + 1)),
             ],
-            vec![Button::data("Reset", "count:0")],
+            vec![
+                Button::data("Reset", "count:0"),
+                Button::data("Close", "close"),
+            ],
         ]))
 }
 
@@ -39,6 +43,14 @@ async fn count(query: CallbackQuery, CallbackData(value): CallbackData<i64>) -> 
         .text(format!("Now {value}"))
         .edit(counter(value))
         .await?;
+    Ok(())
+}
+
+/// "Close" deletes the counter message.
+#[handler(callback = "close")]
+async fn close(query: CallbackQuery) -> Result<()> {
+    query.answer().send().await?;
+    query.load_message().await?.delete().await?;
     Ok(())
 }
 

@@ -52,14 +52,14 @@ fn keyboard_presses_edit_the_message() {
     let run = sandbox_script(
         "keyboard",
         &["--sandbox"],
-        "/start\n:press 2\n:press 2\n:press Reset\n",
+        "/start\n:press 2\n:press 2\n:press Reset\n:press Close\n:press 1\n",
     );
     assert_in_order(
         &run.stdout,
         &[
             "@oxygram_bot: Counter: 0",
             "[1] -1  [2] +1",
-            "[3] Reset",
+            "[3] Reset  [4] Close",
             "@you pressed [+1]",
             "(answer) Now 1",
             "@oxygram_bot (edited): Counter: 1",
@@ -67,7 +67,16 @@ fn keyboard_presses_edit_the_message() {
             "@oxygram_bot (edited): Counter: 2",
             "@you pressed [Reset]",
             "@oxygram_bot (edited): Counter: 0",
+            "@you pressed [Close]",
+            "@oxygram_bot deleted: \"Counter: 0\"",
         ],
+    );
+    // The keyboard went with the message: nothing is left to press.
+    assert!(
+        run.stderr
+            .contains("sandbox: there is no keyboard to press"),
+        "{}",
+        run.stderr
     );
 }
 

@@ -136,9 +136,13 @@ async fn next_event(user: &ScriptedUser, timeout: Duration) -> Option<Event> {
     }
 }
 
-/// What the user wants after a line.
+/// What happens after a line.
 enum Flow {
-    Continue,
+    /// Something went to the app: a script waits for the replies.
+    Sent,
+    /// Nothing reached the app (a note, `:help`, an empty line).
+    Local,
+    /// End the sandbox.
     Quit,
 }
 
@@ -241,10 +245,10 @@ impl Chat {
             // Whatever the app says on its own at startup (nothing, usually).
             self.settle(self.quiet()).await;
             while let Some(line) = lines.recv().await {
-                let flow = self.handle(&line).await;
-                self.settle(self.first_reply).await;
-                if let Flow::Quit = flow {
-                    break;
+                match self.handle(&line).await {
+                    Flow::Sent => self.settle(self.first_reply).await,
+                    Flow::Local => {}
+                    Flow::Quit => break,
                 }
             }
         }
@@ -268,21 +272,27 @@ impl Chat {
     }
 
     async fn handle(&mut self, line: &str) -> Flow {
-        match parse_input(line) {
-            Input::Nothing => {}
-            Input::Help => println!("{HELP}"),
+        let sent = match parse_input(line) {
+            Input::Nothing => false,
+            Input::Help => {
+                println!("{HELP}");
+                false
+            }
             Input::Quit => return Flow::Quit,
-            Input::Invalid(usage) => note(&usage),
+            Input::Invalid(usage) => {
+                note(&usage);
+                false
+            }
             Input::Text(text) => self.send(text).await,
             Input::Press(button) => self.press(button).await,
             Input::Inline(query) => self.inline_query(&query).await,
             Input::Pick(n) => self.pick(n).await,
             Input::Incoming(text) => self.incoming(&text).await,
-        }
-        Flow::Continue
+        };
+        if sent { Flow::Sent } else { Flow::Local }
     }
 
-    async fn send(&mut self, text: String) {
+    async fn send(&mut self, text: String) -> bool {
         let from = match self.cast.account {
             Account::Bot => &self.cast.observer,
             Account::User => &self.cast.app,
@@ -300,26 +310,30 @@ impl Chat {
         if let Err(e) = self.typist.send_text(&to, &text).await {
             self.typed.retain(|t| t != &text);
             note(&format!("could not send: {e}"));
+            return false;
         }
+        true
     }
 
-    async fn incoming(&mut self, text: &str) {
+    async fn incoming(&mut self, text: &str) -> bool {
         if self.cast.account != Account::User {
             note(":in is for user accounts (--sandbox=user); just type to talk to the bot");
-            return;
+            return false;
         }
         if !self.interactive {
             println!("@{}: {text}", self.cast.observer);
         }
         if let Err(e) = self.observer.send_text(&self.cast.app, text).await {
             note(&format!("could not send: {e}"));
+            return false;
         }
+        true
     }
 
-    async fn press(&mut self, button: ButtonRef) {
+    async fn press(&mut self, button: ButtonRef) -> bool {
         let Some(message) = self.keyboard.and_then(|id| self.seen.get(&id)).cloned() else {
-            note("there is no keyboard to press yet");
-            return;
+            note("there is no keyboard to press");
+            return false;
         };
         let label = match &button {
             ButtonRef::Number(n) => match render::nth_button(&message.buttons, *n) {
@@ -327,7 +341,7 @@ impl Chat {
                 None => {
                     let count = message.buttons.iter().flatten().count();
                     note(&format!("the latest keyboard has buttons 1 to {count}"));
-                    return;
+                    return false;
                 }
             },
             ButtonRef::Label(label) => label.clone(),
@@ -343,12 +357,14 @@ impl Chat {
             }
             Err(e) => note(&format!("pressing [{label}] failed: {e}")),
         }
+        // Even a failed press reached the bot, which may still edit or send something.
+        true
     }
 
-    async fn inline_query(&mut self, query: &str) {
+    async fn inline_query(&mut self, query: &str) -> bool {
         if self.cast.account != Account::Bot {
             note(":inline asks a bot, and this app is a user account");
-            return;
+            return false;
         }
         if !self.interactive {
             println!("@{} (inline query): {query}", self.cast.observer);
@@ -360,22 +376,26 @@ impl Chat {
                     render::inline_results(&format!("@{}", self.cast.app), &results)
                 );
                 self.inline = Some(results);
+                true
             }
-            Err(e) => note(&format!("the inline query failed: {e}")),
+            Err(e) => {
+                note(&format!("the inline query failed: {e}"));
+                false
+            }
         }
     }
 
-    async fn pick(&mut self, n: usize) {
+    async fn pick(&mut self, n: usize) -> bool {
         let Some(results) = &self.inline else {
             note("no inline results yet: :inline QUERY first");
-            return;
+            return false;
         };
         let Some(result) = results.results.get(n - 1) else {
             note(&format!(
                 "the latest inline results are numbered 1 to {}",
                 results.results.len()
             ));
-            return;
+            return false;
         };
         match self
             .observer
@@ -385,8 +405,12 @@ impl Chat {
             Ok(sent) => {
                 let via = format!("@{} (via @{})", self.cast.observer, self.cast.app);
                 println!("{}", render::message(&via, &sent, false));
+                true
             }
-            Err(e) => note(&format!("sending the inline result failed: {e}")),
+            Err(e) => {
+                note(&format!("sending the inline result failed: {e}"));
+                false
+            }
         }
     }
 
