@@ -311,7 +311,7 @@ impl Config {
             return self
                 .figment
                 .extract_inner(key)
-                .map_err(|e| ConfigError::from_figment(e, &file).into());
+                .map_err(|e| ConfigError::from_figment(key_first(e, key), &file).into());
         }
         let empty = Figment::from(figment::providers::Serialized::defaults(Dict::new()));
         empty.extract().map_err(|mut e| {
@@ -326,6 +326,24 @@ impl Config {
     pub fn plugin_section<T: DeserializeOwned>(&self, plugin: &str) -> Result<T> {
         self.section(&format!("plugins.{plugin}"))
     }
+}
+
+/// figment's `extract_inner` appends the section's key to the error path
+/// (`owners.plugins.admin`); put it first so the message names `plugins.admin.owners`.
+fn key_first(mut error: figment::Error, key: &str) -> figment::Error {
+    let prefix: Vec<String> = key
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if error.path.len() > prefix.len() && error.path.ends_with(&prefix) {
+        let inner: Vec<String> = error
+            .path
+            .drain(..error.path.len() - prefix.len())
+            .collect();
+        error.path.extend(inner);
+    }
+    error
 }
 
 impl Origin {

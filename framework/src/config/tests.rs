@@ -270,6 +270,11 @@ struct Greeter {
 
 #[test]
 fn apps_and_plugins_read_their_own_sections_with_errors_naming_the_key() {
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Wrong {
+        text: u32,
+    }
     let (_dir, path) = bot_toml(&format!(
         "{MINIMAL}[greeter]\ntext = \"hi\"\ntimes = 2\n[plugins.echo]\ntext = \"e\"\n[broken]\ntimes = 1\n"
     ));
@@ -284,6 +289,11 @@ fn apps_and_plugins_read_their_own_sections_with_errors_naming_the_key() {
     };
     assert_eq!(err.key(), Some("broken.text"));
     assert!(mentions(&err.to_string(), &path), "{err}");
+
+    let Err(Error::Config(err)) = config.plugin_section::<Wrong>("echo") else {
+        panic!("a string where a number is expected must be an error");
+    };
+    assert_eq!(err.key(), Some("plugins.echo.text"), "{err}");
 
     let Err(Error::Config(err)) = config.plugin_section::<Greeter>("absent") else {
         panic!("an absent section without defaults must be an error");
