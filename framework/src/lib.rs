@@ -1,41 +1,56 @@
 //! oxygram: Telegram bots and userbots over MTProto, the Rust way.
 //!
-//! An app is a `Bot.toml` plus `#[handler]` functions and `App::new().run()`.
+//! An app is a `Bot.toml` plus `#[handler]` functions and `App::new().run()`. Data flows
+//! one way: config → client → updates → dispatcher → handler → client.
 //!
 //! # Module map
-//! - [`config`]: `Bot.toml` + environment, loaded with figment.
-//! - [`dispatch`]: routes updates to registered handlers.
-//! - [`state`]: shared state handlers extract with `State<T>`.
-//! - [`error`]: the crate's error type.
+//! Lifecycle:
+//! - [`config`]: `Bot.toml` + `OXYGRAM_*` environment, loaded with figment.
+//! - [`session`]: the `<name>.session` file (locked, mode 0600).
+//! - [`login`]: bot and user login, interactive or from config/code ([`login::Prompter`]).
+//! - [`app`]: [`App`], which assembles all of it and runs until Ctrl+C/SIGTERM.
+//! - [`log`]: tracing set up from `[log]` and `RUST_LOG`.
+//! - [`sandbox`]: `--sandbox`, a chat with the app against an in-process local Telegram.
+//!
+//! Handlers:
+//! - [`handler`](macro@handler): the `#[handler]` attribute; [`mod@handler`] its runtime types.
+//! - [`dispatch`]: groups, propagation, per-chat order, bounded concurrency.
+//! - [`extract`]: typed handler arguments (`Message`, `Args<T>`, `State<T>`, `Config<T>`...).
+//! - [`filters`]: built-in filters and their `&`, `|`, `!` combinators.
+//! - [`command`]: `/cmd@bot args` parsing.
+//! - [`plugin`]: plugin names and `[plugins] include/exclude`.
+//! - [`state`]: shared state registered with [`App::state`].
+//! - [`prelude`]: everything a handler file usually needs.
+//!
+//! [`error`] holds the crate's one [`Error`] type.
 
+extern crate self as oxygram;
+
+pub mod app;
+pub mod command;
 pub mod config;
 pub mod dispatch;
 pub mod error;
+pub mod extract;
+pub mod filters;
+pub mod handler;
+pub mod log;
+pub mod login;
+pub mod plugin;
+pub mod prelude;
+mod runtime;
+pub mod sandbox;
+pub mod session;
 pub mod state;
-
-pub use config::Config;
-pub use error::{Error, Result};
-
-extern crate self as oxygram;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
-pub mod command;
-pub mod extract;
-pub mod filters;
-pub mod handler;
-pub mod plugin;
-pub mod prelude;
 
+pub use app::App;
+pub use config::Config;
+pub use error::{Error, Result};
 /// The `grammers` client crate oxygram is built on (types like `Message`, `InputMessage`,
 /// `tl`), re-exported so apps use the exact same version.
 pub use grammers_client as grammers;
-pub mod app;
-pub mod log;
-pub mod login;
-mod runtime;
-pub mod session;
-pub use app::App;
-pub mod sandbox;
 pub use oxygram_macros::handler;
