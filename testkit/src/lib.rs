@@ -98,6 +98,7 @@
 //! | `session` | issuing grammers sessions (memory and SQLite) |
 //! | `faults` | connection-level fault switches |
 //! | `persist` | saving the live world to a file and restoring it on restart |
+//! | `resend` | deduplicating resent sends by `random_id`, as Telegram does |
 //!
 //! Secrets: auth keys, bot tokens and 2FA passwords never appear in logs or `Debug` output.
 //! Login codes are logged on purpose: the testkit is its users' phone.
@@ -112,6 +113,7 @@ mod kit;
 mod observed;
 mod persist;
 mod random;
+mod resend;
 mod rpc;
 mod server;
 mod session;

@@ -307,6 +307,8 @@ pub(crate) struct State {
     pub(crate) pushes_paused: bool,
     /// Fault: pts to skip before an account's next update (forces a client-side gap).
     pub(crate) pts_gaps: HashMap<i64, i32>,
+    /// Messages by (sender, `random_id`), to answer resent requests (see `resend`).
+    pub(crate) random_ids: HashMap<(i64, i64), crate::resend::SentRef>,
     next_global_id: u64,
     next_room_id: i64,
 }
@@ -335,6 +337,7 @@ impl State {
             files: HashMap::new(),
             pushes_paused: false,
             pts_gaps: HashMap::new(),
+            random_ids: HashMap::new(),
             next_global_id: 0,
             next_room_id: 0,
         };

@@ -108,6 +108,9 @@ pub(super) fn send_inline_bot_result(
 ) -> Result<tl::enums::Updates, RpcFail> {
     let me = caller.me()?;
     let to = input_peer(state, caller, &request.peer)?;
+    if let Some(answer) = state.resent_answer(me, request.random_id) {
+        return answer;
+    }
     let sent = state.send_inline_result(
         me,
         to,
@@ -115,6 +118,7 @@ pub(super) fn send_inline_bot_result(
         &request.id,
         Some(caller.conn.conn_id),
     )?;
+    state.remember_random_id(me, request.random_id, &sent);
     Ok(state.sent_answer(me, &sent, request.random_id))
 }
 

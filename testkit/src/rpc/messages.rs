@@ -14,6 +14,9 @@ pub(super) fn send_message(
 ) -> Result<tl::enums::Updates, RpcFail> {
     let me = caller.me()?;
     let to = input_peer(state, caller, &request.peer)?;
+    if let Some(answer) = state.resent_answer(me, request.random_id) {
+        return answer;
+    }
     let draft = Draft {
         text: request.message,
         entities: request.entities.unwrap_or_default(),
@@ -22,6 +25,7 @@ pub(super) fn send_message(
         ..Draft::default()
     };
     let sent = state.send(me, to, draft, Some(caller.conn.conn_id))?;
+    state.remember_random_id(me, request.random_id, &sent);
     Ok(match to {
         PeerRef::Channel(_) => state.sent_answer(me, &sent, request.random_id),
         _ => tl_build::short_sent_message(&sent.copy, sent.pts),
@@ -35,6 +39,9 @@ pub(super) fn send_media(
 ) -> Result<tl::enums::Updates, RpcFail> {
     let me = caller.me()?;
     let to = input_peer(state, caller, &request.peer)?;
+    if let Some(answer) = state.resent_answer(me, request.random_id) {
+        return answer;
+    }
     let media = input_media(state, me, request.media)?;
     let draft = Draft {
         text: request.message,
@@ -45,6 +52,7 @@ pub(super) fn send_media(
         ..Draft::default()
     };
     let sent = state.send(me, to, draft, Some(caller.conn.conn_id))?;
+    state.remember_random_id(me, request.random_id, &sent);
     Ok(state.sent_answer(me, &sent, request.random_id))
 }
 
@@ -202,6 +210,16 @@ pub(super) fn forward_messages(
     let mut users = Vec::new();
     let mut chats = Vec::new();
     for (id, random_id) in request.id.iter().zip(&request.random_id) {
+        if let Some(earlier) = state.sent_with_random_id(me, *random_id) {
+            // A resent forward: answer with the earlier copy, forward nothing again.
+            let (again, mentioned_users, mentioned_chats) = state
+                .original_updates(me, *random_id, earlier)
+                .ok_or_else(|| RpcFail::new(500, "RANDOM_ID_DUPLICATE"))?;
+            updates.extend(again);
+            users.extend(mentioned_users);
+            chats.extend(mentioned_chats);
+            continue;
+        }
         let original = state.message_in(me, from, *id)?.clone();
         let draft = Draft {
             text: original.text.clone(),
@@ -214,6 +232,7 @@ pub(super) fn forward_messages(
             ..Draft::default()
         };
         let sent = state.send(me, to, draft, Some(caller.conn.conn_id))?;
+        state.remember_random_id(me, *random_id, &sent);
         updates.push(tl_build::update_message_id(sent.copy.id, *random_id));
         updates.push(tl_build::update_new_message(&sent.copy, me, sent.pts));
         users.extend(sent.copy.user_ids());
