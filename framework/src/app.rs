@@ -280,8 +280,12 @@ impl App {
             }
         };
         let (stop, stop_rx) = watch::channel(false);
-        let grace = config.dispatch.shutdown_grace;
-        let updates = tokio::spawn(runtime::run_updates(stream, dispatcher, stop_rx, grace));
+        let settings = runtime::LoopSettings {
+            session: grammers_session::storages::erase(session.storage()),
+            checkpoint_interval: config.updates.checkpoint_interval,
+            grace: config.dispatch.shutdown_grace,
+        };
+        let updates = tokio::spawn(runtime::run_updates(stream, dispatcher, stop_rx, settings));
         tracing::info!(
             account = %me.username.as_deref().map_or_else(|| me.id.to_string(), |u| format!("@{u}")),
             "receiving updates"

@@ -103,19 +103,67 @@ impl Default for LogConfig {
     }
 }
 
-/// `[updates]`: how the update stream starts.
+/// `[updates]`: how the update stream starts, and how it survives crashes.
+///
+/// ```toml
+/// [updates]
+/// catch_up = true                 # fetch what arrived while the app was stopped
+/// checkpoint_interval_secs = 1    # save the handled update state this often
+/// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct UpdatesConfig {
     /// Fetch the updates that arrived while the app was stopped (`catch_up`, default `true`).
     /// Updates handled before a clean stop are never delivered again either way.
     pub catch_up: bool,
+    /// How often the state of the handled updates is saved to the session while running
+    /// (`checkpoint_interval_secs`, default 1, fractions allowed, more than 0 and at most a
+    /// year). After a crash (SIGKILL, power loss) the next start replays what was handled
+    /// since the last checkpoint, and loses nothing: a checkpoint never covers an update
+    /// whose handler has not finished. A clean stop replays nothing. Shorter means fewer
+    /// replays and more SQLite writes (at most one per interval, none while idle).
+    #[serde(
+        rename = "checkpoint_interval_secs",
+        deserialize_with = "positive_secs"
+    )]
+    pub checkpoint_interval: Duration,
 }
 
 impl Default for UpdatesConfig {
     fn default() -> Self {
-        Self { catch_up: true }
+        Self {
+            catch_up: true,
+            checkpoint_interval: Duration::from_secs(1),
+        }
     }
+}
+
+/// The longest interval a `*_secs` key accepts: timers further away than this are a typo,
+/// and would overflow the clock arithmetic of the runtime.
+pub(crate) const MAX_INTERVAL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
+/// Seconds in `0 ..= MAX_INTERVAL`, fractions allowed.
+fn secs<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+    let secs = f64::deserialize(deserializer)?;
+    match Duration::try_from_secs_f64(secs) {
+        Ok(duration) if duration <= MAX_INTERVAL => Ok(duration),
+        _ => Err(de::Error::invalid_value(
+            de::Unexpected::Float(secs),
+            &"seconds from 0 to 31536000 (a year)",
+        )),
+    }
+}
+
+/// Seconds in `0 < s <= MAX_INTERVAL`, fractions allowed.
+fn positive_secs<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+    let duration = secs(deserializer)?;
+    if duration.is_zero() {
+        return Err(de::Error::invalid_value(
+            de::Unexpected::Float(0.0),
+            &"more than 0 seconds (and at most 31536000, a year)",
+        ));
+    }
+    Ok(duration)
 }
 
 /// `[dispatch]`: how updates are routed and how many run at once.

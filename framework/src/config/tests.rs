@@ -49,6 +49,7 @@ fn minimal_file_loads_with_defaults() {
     assert_eq!(config.dispatch.max_in_flight, 64);
     assert_eq!(config.dispatch.command_prefixes, vec!["/".to_owned()]);
     assert_eq!(config.dispatch.shutdown_grace, Duration::from_secs(10));
+    assert_eq!(config.updates.checkpoint_interval, Duration::from_secs(1));
     assert_eq!(config.plugins.include, None);
     assert_eq!(config.path(), Some(path.as_path()));
 }
@@ -237,6 +238,14 @@ fn bad_values_with_the_right_type_name_the_key() {
         ),
         ("[session]\nname = \"a/b\"\n", "session.name"),
         ("[log]\nlevel = \"info,[[\"\n", "log.level"),
+        (
+            "[updates]\ncheckpoint_interval_secs = 0\n",
+            "updates.checkpoint_interval_secs",
+        ),
+        (
+            "[updates]\ncheckpoint_interval_secs = 1e12\n",
+            "updates.checkpoint_interval_secs",
+        ),
     ] {
         let (_dir, path) = bot_toml(&format!("{MINIMAL}{toml}"));
         let err = config_error(Config::from_file_and_env(&path, no_env()));
@@ -310,5 +319,18 @@ fn session_path_is_relative_to_the_config_file() {
     assert_eq!(
         config.session_path(),
         dir.path().join("data").join("acct.session")
+    );
+}
+
+#[test]
+fn updates_section_is_read() {
+    let config = Config::from_toml_str(&format!(
+        "{MINIMAL}[updates]\ncatch_up = false\ncheckpoint_interval_secs = 0.25\n"
+    ))
+    .unwrap();
+    assert!(!config.updates.catch_up);
+    assert_eq!(
+        config.updates.checkpoint_interval,
+        Duration::from_millis(250)
     );
 }

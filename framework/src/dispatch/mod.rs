@@ -37,6 +37,7 @@ use crate::error::Result;
 use crate::extract::StartupError;
 use crate::handler::HandlerSpec;
 use crate::plugin::UnknownPluginEntry;
+use crate::runtime::Handled;
 use crate::state::States;
 use context::Shared;
 use scheduler::Scheduler;
@@ -220,7 +221,13 @@ impl Dispatcher {
 
     /// Accepts one update; returns once it is queued (waits while `max_in_flight` are busy).
     pub async fn dispatch(&self, update: Update) {
-        self.scheduler.dispatch(update).await
+        self.scheduler.dispatch(update, None).await
+    }
+
+    /// [`dispatch`](Self::dispatch), marking `handled` done once the update's handlers returned
+    /// (the update-state checkpoints of the runtime).
+    pub(crate) async fn dispatch_tracked(&self, update: Update, handled: Option<Handled>) {
+        self.scheduler.dispatch(update, handled).await
     }
 
     /// Stops accepting updates and waits up to `grace` for queued and running handlers;

@@ -25,6 +25,7 @@ use tokio::task::JoinSet;
 
 use super::UpdateContext;
 use super::router::{Router, panic_message};
+use crate::runtime::Handled;
 
 /// What orders updates: updates with the same key run one at a time, in arrival order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,7 +47,17 @@ fn order_key(update: &Update) -> Option<OrderKey> {
 
 struct Job {
     cx: UpdateContext,
+    /// Marks the update handled for the update-state checkpoints once its handlers returned.
+    handled: Option<Handled>,
     _permit: OwnedSemaphorePermit,
+}
+
+impl Job {
+    fn finish(self) {
+        if let Some(handled) = self.handled {
+            handled.done();
+        }
+    }
 }
 
 pub(crate) struct Scheduler {
@@ -73,7 +84,7 @@ impl Scheduler {
         })
     }
 
-    pub(crate) async fn dispatch(self: &Arc<Self>, update: Update) {
+    pub(crate) async fn dispatch(self: &Arc<Self>, update: Update, handled: Option<Handled>) {
         if self.closed.load(Ordering::Acquire) {
             tracing::debug!("update dropped: the dispatcher is shutting down");
             return;
@@ -87,11 +98,15 @@ impl Scheduler {
         let key = order_key(&update);
         let job = Job {
             cx: self.router.context(update),
+            handled,
             _permit: permit,
         };
         let Some(key) = key else {
             let router = Arc::clone(&self.router);
-            self.spawn(async move { run_job(&router, &job).await });
+            self.spawn(async move {
+                run_job(&router, &job).await;
+                job.finish();
+            });
             return;
         };
         {
@@ -107,7 +122,7 @@ impl Scheduler {
             let mut job = job;
             loop {
                 run_job(&this.router, &job).await;
-                drop(job);
+                job.finish();
                 let next = {
                     let mut chats = this.chats.lock().unwrap_or_else(|e| e.into_inner());
                     match chats.get_mut(&key).and_then(VecDeque::pop_front) {

@@ -13,19 +13,27 @@
 //!   already recorded), dispatches what grammers had already buffered, lets running handlers
 //!   finish within the grace period, and saves the update state, so the next start resumes
 //!   exactly after the last update it received.
+//! - **Checkpoints between stops.** Every `[updates] checkpoint_interval_secs` the state up to
+//!   the last *handled* update is saved, so a crash replays at most that interval's worth of
+//!   updates and loses none (see [`checkpoint`] for the exact replay window).
 
+mod checkpoint;
 mod retry;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
 use grammers_client::client::UpdateStream;
 use grammers_mtsender::InvocationError;
+use grammers_session::storages::ErasedSession;
 use tokio::sync::watch;
+use tokio::time::MissedTickBehavior;
 
 use crate::dispatch::Dispatcher;
 use crate::error::{Error, Result};
 
+pub(crate) use checkpoint::Handled;
 pub(crate) use retry::LoggedAutoSleep;
 
 /// Capacity of the queue between the connection and the update stream.
@@ -37,35 +45,60 @@ const IN_PROGRESS_GRACE: Duration = Duration::from_millis(250);
 /// The longest pause between retries after the update stream failed.
 const MAX_RETRY_PAUSE: Duration = Duration::from_secs(30);
 
+/// What the update loop needs besides the stream and the dispatcher.
+pub(crate) struct LoopSettings {
+    /// The session the update state is checkpointed to.
+    pub session: Arc<ErasedSession>,
+    /// How often the handled update state is saved.
+    pub checkpoint_interval: Duration,
+    /// How long running handlers may finish on stop.
+    pub grace: Duration,
+}
+
 /// Runs until `stop` becomes true (clean stop) or the stream fails for good.
 pub(crate) async fn run_updates(
     mut stream: UpdateStream,
     dispatcher: Dispatcher,
     mut stop: watch::Receiver<bool>,
-    grace: Duration,
+    settings: LoopSettings,
 ) -> Result<()> {
+    let LoopSettings {
+        session,
+        checkpoint_interval,
+        grace,
+    } = settings;
+    let progress = Arc::new(checkpoint::Progress::default());
+    let mut checkpoints = tokio::time::interval(checkpoint_interval);
+    checkpoints.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut pause = Duration::from_secs(1);
     let mut received: u64 = 0;
     let outcome = loop {
         if *stop.borrow() {
             break Ok(());
         }
+        // Never dropped half-way except on stop: abandoning `next()` while it assembles an
+        // update could lose an update whose state grammers already advanced past.
         let next = stream.next();
         tokio::pin!(next);
-        let (result, stopping) = tokio::select! {
-            result = &mut next => (Some(result), false),
-            _ = stopped(&mut stop) => {
-                match tokio::time::timeout(IN_PROGRESS_GRACE, &mut next).await {
-                    Ok(result) => (Some(result), true),
-                    Err(_) => (None, true),
+        let (result, stopping) = loop {
+            tokio::select! {
+                result = &mut next => break (Some(result), false),
+                _ = stopped(&mut stop) => {
+                    break match tokio::time::timeout(IN_PROGRESS_GRACE, &mut next).await {
+                        Ok(result) => (Some(result), true),
+                        Err(_) => (None, true),
+                    };
                 }
+                // The checkpoint needs only the session, not the stream: `next` stays alive.
+                _ = checkpoints.tick() => checkpoint(&progress, &*session).await,
             }
         };
         match result {
             Some(Ok(update)) => {
                 pause = Duration::from_secs(1);
                 received += 1;
-                dispatcher.dispatch(update).await;
+                let handled = progress.register(update.state());
+                dispatcher.dispatch_tracked(update, handled).await;
             }
             Some(Err(error)) => match classify(error) {
                 Err(fatal) => break Err(fatal),
@@ -108,6 +141,15 @@ pub(crate) async fn run_updates(
         tracing::error!("could not save the update state to the session: {e}");
     }
     outcome
+}
+
+/// Saves the handled update state if it moved; a failure is logged and retried next time.
+async fn checkpoint(progress: &checkpoint::Progress, session: &ErasedSession) {
+    match progress.save(session).await {
+        Ok(0) => {}
+        Ok(written) => tracing::trace!(sequences = written, "update state checkpoint saved"),
+        Err(error) => tracing::warn!("{error}; retrying at the next checkpoint"),
+    }
 }
 
 /// Resolves once a stop is requested (or the app that could request one is gone).
