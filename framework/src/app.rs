@@ -248,6 +248,9 @@ impl App {
             setup.on_error = self.on_error.clone();
             setup.handlers = self.handlers.clone();
             let dispatcher = Dispatcher::new(setup)?;
+            // Between the connection and the stream: notices a connection that went quiet.
+            let updates =
+                runtime::watchdog::spawn(updates, config.updates.watchdog_interval, UPDATES_QUEUE);
             let stream = client
                 .stream_updates(
                     updates,

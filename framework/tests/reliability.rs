@@ -127,3 +127,35 @@ fn a_clean_stop_replays_nothing() {
         assert_eq!(second.started(&format!("m{i}")), 0);
     }
 }
+
+/// The testkit stops pushing updates but keeps storing them (a silently stalled connection):
+/// the watchdog notices the silence and the missed messages are handled anyway.
+#[test]
+fn a_silent_stall_is_noticed_and_the_missed_updates_are_fetched() {
+    let env = Env::start();
+    let seen = Seen::default();
+    let running = RunningApp::start(app(
+        &env,
+        &seen,
+        "[updates]\nwatchdog_interval_secs = 0.5\n",
+    ));
+    env.send("alice", "before the stall");
+    wait_until("the pushed message", || {
+        seen.finished("before the stall") == 1
+    });
+
+    env.kit.pause_pushes(true);
+    let differences = env.kit.rpc_count("updates.getDifference");
+    env.send("alice", "during the stall");
+    wait_until("the message that was never pushed", || {
+        seen.finished("during the stall") == 1
+    });
+    assert!(env.kit.rpc_count("updates.getDifference") > differences);
+    env.send("bob", "still stalled");
+    wait_until("a second message that was never pushed", || {
+        seen.finished("still stalled") == 1
+    });
+    env.kit.pause_pushes(false);
+    running.stop();
+    assert_eq!(seen.started("during the stall"), 1);
+}

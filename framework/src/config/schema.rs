@@ -109,6 +109,7 @@ impl Default for LogConfig {
 /// [updates]
 /// catch_up = true                 # fetch what arrived while the app was stopped
 /// checkpoint_interval_secs = 1    # save the handled update state this often
+/// watchdog_interval_secs = 300    # nothing for this long: ask Telegram what was missed
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -127,6 +128,12 @@ pub struct UpdatesConfig {
         deserialize_with = "positive_secs"
     )]
     pub checkpoint_interval: Duration,
+    /// After this long without any update, ask Telegram for what may have been missed
+    /// (`watchdog_interval_secs`, default 300, fractions allowed, more than 0 and at most a
+    /// year), so a connection that silently stopped delivering updates recovers. Each quiet
+    /// interval costs one `updates.getDifference`; a busy bot never pays it.
+    #[serde(rename = "watchdog_interval_secs", deserialize_with = "positive_secs")]
+    pub watchdog_interval: Duration,
 }
 
 impl Default for UpdatesConfig {
@@ -134,6 +141,7 @@ impl Default for UpdatesConfig {
         Self {
             catch_up: true,
             checkpoint_interval: Duration::from_secs(1),
+            watchdog_interval: Duration::from_secs(300),
         }
     }
 }

@@ -50,6 +50,7 @@ fn minimal_file_loads_with_defaults() {
     assert_eq!(config.dispatch.command_prefixes, vec!["/".to_owned()]);
     assert_eq!(config.dispatch.shutdown_grace, Duration::from_secs(10));
     assert_eq!(config.updates.checkpoint_interval, Duration::from_secs(1));
+    assert_eq!(config.updates.watchdog_interval, Duration::from_secs(300));
     assert_eq!(config.plugins.include, None);
     assert_eq!(config.path(), Some(path.as_path()));
 }
@@ -245,6 +246,10 @@ fn bad_values_with_the_right_type_name_the_key() {
         (
             "[updates]\ncheckpoint_interval_secs = 1e12\n",
             "updates.checkpoint_interval_secs",
+        ),
+        (
+            "[updates]\nwatchdog_interval_secs = -5\n",
+            "updates.watchdog_interval_secs",
         ),
     ] {
         let (_dir, path) = bot_toml(&format!("{MINIMAL}{toml}"));

@@ -16,9 +16,13 @@
 //! - **Checkpoints between stops.** Every `[updates] checkpoint_interval_secs` the state up to
 //!   the last *handled* update is saved, so a crash replays at most that interval's worth of
 //!   updates and loses none (see [`checkpoint`] for the exact replay window).
+//! - **Stalls are noticed.** When nothing arrives for `[updates] watchdog_interval_secs`, the
+//!   [`watchdog`] makes grammers fetch the difference, so a connection that silently stopped
+//!   pushing loses minutes, not the day.
 
 mod checkpoint;
 mod retry;
+pub(crate) mod watchdog;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,0 +1,104 @@
+//! The liveness watchdog: a connection that silently stops delivering updates is noticed
+//! and what it missed is fetched.
+//!
+//! Telegram pushes updates over the connection; if it stops pushing while the connection
+//! stays open (the "bot silently stopped receiving updates" reports every framework gets),
+//! nothing fails and nothing arrives. grammers' message box fetches the difference by itself
+//! only after 15 minutes without updates (Telegram's guidance for clients). The watchdog
+//! sits between the connection and the update stream: when nothing has come through for
+//! `[updates] watchdog_interval_secs` (default 300 s), it hands the stream the same signal
+//! grammers uses after a reconnect (`UpdatesLike::ConnectionClosed`), and the message box
+//! calls `updates.getDifference` and delivers whatever was missed, in order, through the
+//! normal path.
+//!
+//! The default of 5 minutes is a third of Telegram's 15: a stall costs at most that long,
+//! and a quiet bot pays one `updates.getDifference` per quiet interval (about 300 a day),
+//! which a busy bot never pays. Anything from the connection counts as life, including the
+//! updates Telegram returns for the app's own requests, so a bot that keeps sending on its
+//! own while pushes stall is only caught by grammers' own 15-minute deadline. The watchdog
+//! asks for the account-wide difference; channels and supergroups keep grammers' per-channel
+//! deadlines (a channel with news usually shows up in the account-wide difference too).
+
+use std::time::Duration;
+
+use grammers_session::updates::UpdatesLike;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// Forwards everything from `connection` to the returned receiver (a queue of `capacity`),
+/// adding a difference request whenever nothing came for `interval`. The task ends when
+/// either side is gone.
+pub(crate) fn spawn(
+    mut connection: mpsc::Receiver<UpdatesLike>,
+    interval: Duration,
+    capacity: usize,
+) -> mpsc::Receiver<UpdatesLike> {
+    let (stream, receiver) = mpsc::channel(capacity.max(1));
+    tokio::spawn(async move {
+        let quiet = tokio::time::sleep(interval);
+        tokio::pin!(quiet);
+        loop {
+            let forward = tokio::select! {
+                received = connection.recv() => {
+                    // The pool ended: dropping `stream` tells the update loop.
+                    let Some(updates) = received else { break };
+                    updates
+                }
+                () = &mut quiet => {
+                    tracing::debug!(
+                        "no updates for {interval:?}: asking Telegram for anything missed"
+                    );
+                    UpdatesLike::ConnectionClosed
+                }
+            };
+            quiet.as_mut().reset(Instant::now() + interval);
+            if stream.send(forward).await.is_err() {
+                // The update stream is gone (the app stopped).
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn asks_for_the_difference_only_after_a_quiet_interval() {
+        let (connection, from) = mpsc::channel(8);
+        let mut out = spawn(from, Duration::from_secs(60), 8);
+
+        // Traffic keeps it quiet.
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_secs(40)).await;
+            connection
+                .send(UpdatesLike::MalformedUpdates)
+                .await
+                .unwrap();
+            assert!(matches!(
+                out.recv().await,
+                Some(UpdatesLike::MalformedUpdates)
+            ));
+        }
+        assert!(out.try_recv().is_err());
+
+        // Then silence: one request per quiet interval.
+        let before = Instant::now();
+        assert!(matches!(
+            out.recv().await,
+            Some(UpdatesLike::ConnectionClosed)
+        ));
+        assert_eq!(before.elapsed(), Duration::from_secs(60));
+        assert!(matches!(
+            out.recv().await,
+            Some(UpdatesLike::ConnectionClosed)
+        ));
+        assert_eq!(before.elapsed(), Duration::from_secs(120));
+
+        // The connection pool ending ends the stream.
+        drop(connection);
+        assert!(out.recv().await.is_none());
+    }
+}
