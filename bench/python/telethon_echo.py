@@ -1,0 +1,41 @@
+"""Telethon 1.45 echo bot for oxygram-bench: replies to every incoming message with its text.
+
+Usage: python3 telethon_echo.py SESSION_STRING API_ID API_HASH
+
+The session is a StringSession the testkit issued, already logged in as the bot, so no login
+runs. Prints READY once connected and receiving updates; stops on SIGTERM.
+"""
+
+import asyncio
+import signal
+import sys
+
+from telethon import TelegramClient, events
+from telethon.sessions import StringSession
+
+
+async def main() -> int:
+    session, api_id, api_hash = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    client = TelegramClient(StringSession(session), api_id, api_hash, receive_updates=True)
+
+    @client.on(events.NewMessage(incoming=True))
+    async def echo(event):
+        await event.reply(event.raw_text)
+
+    await client.connect()
+    me = await client.get_me()
+    if me is None:
+        print("the session is not logged in", file=sys.stderr, flush=True)
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"READY {me.username}", flush=True)
+    await stop.wait()
+    await client.disconnect()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
