@@ -192,7 +192,7 @@ impl App {
         let session = SessionFile::open(config.session_path()).await?;
         let params = ConnectionParams {
             updates_channel_capacity: NonZeroUsize::new(UPDATES_QUEUE).expect("non-zero"),
-            retry_policy: Box::new(LoggedAutoSleep::default()),
+            retry_policy: Box::new(LoggedAutoSleep::new(config.telegram.flood_sleep_threshold)),
             ..ConnectionParams::default()
         };
         let SenderPool {

@@ -7,7 +7,8 @@
 //! allocation (compiled regexes, filter trees) is built once at startup by the dispatcher.
 //!
 //! A handler's return value becomes an [`Outcome`] through [`IntoOutcome`]: `()`,
-//! `Result<(), E>` for any `E: Display`, [`Propagation`] or `Result<Propagation, E>`.
+//! `Result<(), E>` for any `E: Display`, [`Propagation`] or `Result<Propagation, E>`. An
+//! error that is a flood wait Telegram imposed stays typed ([`HandlerError::RateLimited`]).
 
 use std::fmt;
 use std::future::Future;
@@ -16,6 +17,7 @@ use std::pin::Pin;
 use crate::dispatch::UpdateContext;
 use crate::extract::{Rejection, StartupContext, StartupError};
 use crate::filters::Filter;
+use crate::flood::FloodWait;
 
 /// A boxed, sendable future: what a handler call returns once type-erased.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -216,12 +218,55 @@ pub enum HandlerError {
     Returned(String),
     /// The handler panicked; this is the panic message.
     Panicked(String),
+    /// The handler returned `Err(e)` where `e` is, or wraps, a flood wait longer than
+    /// `[telegram] flood_sleep_threshold_secs` (see [`crate::flood`]).
+    RateLimited {
+        /// The wait Telegram imposed, and on which request.
+        flood_wait: FloodWait,
+        /// `e.to_string()`.
+        message: String,
+    },
+}
+
+impl HandlerError {
+    /// The flood wait that made the handler fail, if that is what happened.
+    ///
+    /// ```no_run
+    /// oxygram::App::new()
+    ///     .on_error(|failure| async move {
+    ///         if let Some(flood) = failure.error.flood_wait() {
+    ///             eprintln!("{} hit a flood wait of {:?}", failure.handler, flood.wait);
+    ///         }
+    ///     })
+    ///     .run()
+    ///     .unwrap();
+    /// ```
+    pub fn flood_wait(&self) -> Option<&FloodWait> {
+        match self {
+            HandlerError::RateLimited { flood_wait, .. } => Some(flood_wait),
+            HandlerError::Returned(_) | HandlerError::Panicked(_) => None,
+        }
+    }
+
+    /// What a handler's `Err(e)` becomes.
+    fn returned<E: fmt::Display + 'static>(error: E) -> Self {
+        let message = error.to_string();
+        match FloodWait::in_handler_error(&error) {
+            Some(flood_wait) => HandlerError::RateLimited {
+                flood_wait,
+                message,
+            },
+            None => HandlerError::Returned(message),
+        }
+    }
 }
 
 impl fmt::Display for HandlerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            HandlerError::Returned(e) => write!(f, "returned an error: {e}"),
+            HandlerError::Returned(e) | HandlerError::RateLimited { message: e, .. } => {
+                write!(f, "returned an error: {e}")
+            }
             HandlerError::Panicked(msg) => write!(f, "panicked: {msg}"),
         }
     }
@@ -281,20 +326,20 @@ impl IntoOutcome for Outcome {
     }
 }
 
-impl<E: fmt::Display> IntoOutcome for Result<(), E> {
+impl<E: fmt::Display + 'static> IntoOutcome for Result<(), E> {
     fn into_outcome(self) -> Outcome {
         match self {
             Ok(()) => Outcome::Handled,
-            Err(e) => Outcome::Failed(HandlerError::Returned(e.to_string())),
+            Err(e) => Outcome::Failed(HandlerError::returned(e)),
         }
     }
 }
 
-impl<E: fmt::Display> IntoOutcome for Result<Propagation, E> {
+impl<E: fmt::Display + 'static> IntoOutcome for Result<Propagation, E> {
     fn into_outcome(self) -> Outcome {
         match self {
             Ok(p) => p.into_outcome(),
-            Err(e) => Outcome::Failed(HandlerError::Returned(e.to_string())),
+            Err(e) => Outcome::Failed(HandlerError::returned(e)),
         }
     }
 }

@@ -17,6 +17,7 @@
 //! - [`dispatch`]: groups, propagation, per-chat order, bounded concurrency.
 //! - [`extract`]: typed handler arguments (`Message`, `Args<T>`, `State<T>`, `Config<T>`...).
 //! - [`filters`]: built-in filters and their `&`, `|`, `!` combinators.
+//! - [`flood`]: flood waits as a typed [`FloodWait`], and the threshold oxygram sleeps under.
 //! - [`command`]: `/cmd@bot args` parsing.
 //! - [`plugin`]: plugin names and `[plugins] include/exclude`.
 //! - [`state`]: shared state registered with [`App::state`].
@@ -33,6 +34,7 @@ pub mod dispatch;
 pub mod error;
 pub mod extract;
 pub mod filters;
+pub mod flood;
 pub mod handler;
 pub mod log;
 pub mod login;
@@ -50,6 +52,7 @@ pub mod __private;
 pub use app::App;
 pub use config::Config;
 pub use error::{Error, Result};
+pub use flood::{FloodWait, FloodWaitExt};
 /// The `grammers` client crate oxygram is built on (types like `Message`, `InputMessage`,
 /// `tl`), re-exported so apps use the exact same version.
 pub use grammers_client as grammers;

@@ -22,6 +22,7 @@ pub use crate::extract::{
     Sender, State, Text,
 };
 pub use crate::filters::{self, Filter, UserRef};
+pub use crate::flood::{FloodWait, FloodWaitExt};
 pub use crate::handler::{BoxError, Propagation};
 pub use oxygram_macros::handler;
 

@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use oxygram::prelude::*;
-use support::{Env, RunningApp, Seen, wait_until};
+use support::{Env, RunningApp, Seen, WAIT, wait_until};
 
 /// Records every text; `block` never finishes while [`Seen::blocking`] is set.
 #[oxygram::handler(message, filter = text)]
@@ -23,10 +23,41 @@ async fn record(msg: Message, seen: State<Seen>) -> Result<()> {
     Ok(())
 }
 
+/// `/reply` answers `pong`; a failed answer is recorded (with its flood wait) and returned.
+#[oxygram::handler(command = "reply")]
+async fn reply(msg: Message, seen: State<Seen>) -> Result<()> {
+    seen.start("/reply");
+    match msg.reply("pong").await {
+        Ok(_) => {
+            seen.finish("/reply");
+            Ok(())
+        }
+        Err(error) => {
+            if let Some(flood) = error.flood_wait() {
+                seen.flood("handler", flood);
+            }
+            Err(error.into())
+        }
+    }
+}
+
 fn app(env: &Env, seen: &Seen, extra: &str) -> oxygram::App {
+    app_with(env, seen, "", extra)
+}
+
+fn app_with(env: &Env, seen: &Seen, telegram_extra: &str, extra: &str) -> oxygram::App {
+    let hook_seen = seen.clone();
     oxygram::App::new()
-        .config(env.config("", extra))
+        .config(env.config(telegram_extra, extra))
         .state(seen.clone())
+        .on_error(move |failure| {
+            let seen = hook_seen.clone();
+            async move {
+                if let Some(flood) = failure.error.flood_wait() {
+                    seen.flood("error hook", flood.clone());
+                }
+            }
+        })
 }
 
 /// A crash (no stop, no save) after the checkpoints ran: updates handled before the last
@@ -158,4 +189,51 @@ fn a_silent_stall_is_noticed_and_the_missed_updates_are_fetched() {
     env.kit.pause_pushes(false);
     running.stop();
     assert_eq!(seen.started("during the stall"), 1);
+}
+
+/// A flood wait under `flood_sleep_threshold_secs` is slept through and the request retried:
+/// the handler never sees it.
+#[test]
+fn a_short_flood_wait_is_slept_and_retried() {
+    let env = Env::start();
+    let seen = Seen::default();
+    let running = RunningApp::start(app(&env, &seen, ""));
+    env.kit
+        .fail_next("messages.sendMessage", 1, 420, "FLOOD_WAIT_1");
+    env.send("alice", "/reply");
+    let answer = env
+        .block_on(env.user("alice").next_message(WAIT))
+        .expect("the answer after the wait");
+    assert_eq!(answer.text, "pong");
+    running.stop();
+    assert_eq!(seen.finished("/reply"), 1);
+    assert_eq!(seen.floods(), []);
+}
+
+/// A flood wait over the threshold is returned at once: the handler gets it as a typed
+/// `FloodWait` naming the wait and the request, and so does the error hook.
+#[test]
+fn a_long_flood_wait_reaches_the_handler_and_the_error_hook_typed() {
+    let env = Env::start();
+    let seen = Seen::default();
+    let running = RunningApp::start(app_with(&env, &seen, "flood_sleep_threshold_secs = 2", ""));
+    env.kit
+        .fail_next("messages.sendMessage", 1, 420, "FLOOD_WAIT_30");
+    env.send("alice", "/reply");
+    wait_until("the flood wait to reach the error hook", || {
+        seen.floods().len() == 2
+    });
+    running.stop();
+
+    let floods = seen.floods();
+    assert_eq!(floods[0].0, "handler");
+    assert_eq!(floods[1].0, "error hook");
+    for (_, flood) in &floods {
+        assert_eq!(flood.wait, Duration::from_secs(30));
+        assert_eq!(flood.request, "messages.sendMessage");
+        assert_eq!(flood.error, "FLOOD_WAIT");
+    }
+    // Not slept and retried: the retry would have succeeded and answered.
+    assert_eq!(seen.finished("/reply"), 0);
+    assert_eq!(env.user("alice").drain_messages(), []);
 }

@@ -18,7 +18,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 /// `api_id` and `api_hash` come from <https://my.telegram.org>. With `bot_token` set the app
 /// logs in as that bot; without it, it logs in as a user (asking for the phone number, the
 /// code and the 2FA password unless `phone`, `code` and `password` are set).
-#[derive(Clone, Default, Deserialize)]
+/// `flood_sleep_threshold_secs` says how long a flood wait may be to be slept through.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TelegramConfig {
     /// The application id (`api_id`), sent on every connection.
@@ -38,6 +39,35 @@ pub struct TelegramConfig {
     /// The two-step verification password to use instead of asking (`password`).
     #[serde(default, deserialize_with = "optional_secret")]
     pub password: Option<SecretString>,
+    /// Flood waits (`FLOOD_WAIT_X`, `SLOWMODE_WAIT_X`) up to this long are slept through and
+    /// the request is retried once, with a warning in the log; longer ones are returned at
+    /// once to the caller as an error [`FloodWait`](crate::FloodWait) reads
+    /// (`flood_sleep_threshold_secs`, default 10 like Pyrogram's `sleep_threshold`, 0 never
+    /// sleeps; Telegram's waits are whole seconds).
+    #[serde(
+        rename = "flood_sleep_threshold_secs",
+        default = "default_flood_sleep_threshold",
+        deserialize_with = "secs"
+    )]
+    pub flood_sleep_threshold: Duration,
+}
+
+fn default_flood_sleep_threshold() -> Duration {
+    Duration::from_secs(10)
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        Self {
+            api_id: 0,
+            api_hash: None,
+            bot_token: None,
+            phone: None,
+            code: None,
+            password: None,
+            flood_sleep_threshold: default_flood_sleep_threshold(),
+        }
+    }
 }
 
 impl fmt::Debug for TelegramConfig {
@@ -58,6 +88,7 @@ impl fmt::Debug for TelegramConfig {
             .field("phone", &self.phone)
             .field("code", &format_args!("{}", set(&self.code)))
             .field("password", &format_args!("{}", set(&self.password)))
+            .field("flood_sleep_threshold", &self.flood_sleep_threshold)
             .finish()
     }
 }

@@ -51,6 +51,10 @@ fn minimal_file_loads_with_defaults() {
     assert_eq!(config.dispatch.shutdown_grace, Duration::from_secs(10));
     assert_eq!(config.updates.checkpoint_interval, Duration::from_secs(1));
     assert_eq!(config.updates.watchdog_interval, Duration::from_secs(300));
+    assert_eq!(
+        config.telegram.flood_sleep_threshold,
+        Duration::from_secs(10)
+    );
     assert_eq!(config.plugins.include, None);
     assert_eq!(config.path(), Some(path.as_path()));
 }
@@ -251,6 +255,10 @@ fn bad_values_with_the_right_type_name_the_key() {
             "[updates]\nwatchdog_interval_secs = -5\n",
             "updates.watchdog_interval_secs",
         ),
+        (
+            "flood_sleep_threshold_secs = nan\n",
+            "telegram.flood_sleep_threshold_secs",
+        ),
     ] {
         let (_dir, path) = bot_toml(&format!("{MINIMAL}{toml}"));
         let err = config_error(Config::from_file_and_env(&path, no_env()));
@@ -337,5 +345,22 @@ fn updates_section_is_read() {
     assert_eq!(
         config.updates.checkpoint_interval,
         Duration::from_millis(250)
+    );
+}
+
+#[test]
+fn flood_sleep_threshold_is_read_from_the_file_and_the_environment() {
+    let config =
+        Config::from_toml_str(&format!("{MINIMAL}flood_sleep_threshold_secs = 0\n")).unwrap();
+    assert_eq!(config.telegram.flood_sleep_threshold, Duration::ZERO);
+    let (_dir, path) = bot_toml(MINIMAL);
+    let config = Config::from_file_and_env(
+        &path,
+        env(&[("OXYGRAM_TELEGRAM__FLOOD_SLEEP_THRESHOLD_SECS", "60")]),
+    )
+    .unwrap();
+    assert_eq!(
+        config.telegram.flood_sleep_threshold,
+        Duration::from_secs(60)
     );
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use oxygram::{App, Config};
+use oxygram::{App, Config, FloodWait};
 use oxygram_testkit::{Bot, ScriptedUser, TestKit, User, World};
 
 pub const API_ID: i32 = 12345;
@@ -146,6 +146,7 @@ struct SeenInner {
     blocking: bool,
     started: HashMap<String, u32>,
     finished: HashMap<String, u32>,
+    floods: Vec<(&'static str, FloodWait)>,
 }
 
 impl Seen {
@@ -164,6 +165,15 @@ impl Seen {
 
     pub fn finish(&self, text: &str) {
         *self.lock().finished.entry(text.to_owned()).or_default() += 1;
+    }
+
+    /// Records a flood wait seen by `whom` (the handler, the error hook).
+    pub fn flood(&self, whom: &'static str, flood: FloodWait) {
+        self.lock().floods.push((whom, flood));
+    }
+
+    pub fn floods(&self) -> Vec<(&'static str, FloodWait)> {
+        self.lock().floods.clone()
     }
 
     pub fn started(&self, text: &str) -> u32 {

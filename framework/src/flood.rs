@@ -1,0 +1,221 @@
+//! Flood waits: Telegram's "too many requests, wait N seconds", as a typed value.
+//!
+//! Telegram answers a request sent too often with an RPC error of code 420 and a wait in
+//! seconds (`FLOOD_WAIT_31`, `SLOWMODE_WAIT_10`, `FLOOD_PREMIUM_WAIT_5`). oxygram sleeps
+//! through waits up to `[telegram] flood_sleep_threshold_secs` (default 10 s, like Pyrogram's
+//! `sleep_threshold`) and retries the request once, logging a warning that names the request
+//! and the wait. A longer wait is returned at once, so a handler is not silently stuck for
+//! minutes holding its chat: the handler gets the error, and [`FloodWait`] reads the wait out
+//! of it, in the handler or in the error hook.
+//!
+//! ```
+//! use oxygram::prelude::*;
+//! use oxygram::FloodWaitExt;
+//!
+//! #[oxygram::handler(command = "announce")]
+//! async fn announce(msg: Message) -> Result<()> {
+//!     if let Err(error) = msg.respond("Announcement!").await {
+//!         if let Some(flood) = error.flood_wait() {
+//!             eprintln!("Telegram asks to wait {:?} before {}", flood.wait, flood.request);
+//!             return Ok(()); // try again later instead of failing
+//!         }
+//!         return Err(error.into());
+//!     }
+//!     Ok(())
+//! }
+//! ```
+
+use std::any::Any;
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use grammers_client::tl;
+use grammers_mtsender::InvocationError;
+
+/// A wait Telegram imposed before a request may be sent again (an RPC error with code 420).
+///
+/// Get one from the error a request returned with [`FloodWaitExt::flood_wait`] (or
+/// [`FloodWait::from_error`] / [`FloodWait::find`] for wrapped errors), and from a failed
+/// handler in the error hook with [`HandlerError::flood_wait`](crate::handler::HandlerError::flood_wait).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FloodWait {
+    /// How long Telegram asks to wait.
+    pub wait: Duration,
+    /// The TL name of the request that was refused, e.g. `"messages.sendMessage"`
+    /// (`"unknown request"` when Telegram's answer did not say).
+    pub request: &'static str,
+    /// The RPC error's name without the number: `"FLOOD_WAIT"`, `"SLOWMODE_WAIT"`,
+    /// `"FLOOD_PREMIUM_WAIT"`...
+    pub error: String,
+}
+
+impl FloodWait {
+    /// The flood wait `error` carries, if it is one (RPC code 420 with a wait).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use oxygram::FloodWait;
+    /// use oxygram::grammers::InvocationError;
+    /// use oxygram::grammers::sender::RpcError;
+    ///
+    /// let error = InvocationError::Rpc(RpcError {
+    ///     code: 420,
+    ///     name: "FLOOD_WAIT".into(),
+    ///     value: Some(31),
+    ///     caused_by: None,
+    /// });
+    /// let flood = FloodWait::from_error(&error).unwrap();
+    /// assert_eq!(flood.wait, Duration::from_secs(31));
+    /// ```
+    pub fn from_error(error: &InvocationError) -> Option<FloodWait> {
+        let InvocationError::Rpc(rpc) = error else {
+            return None;
+        };
+        if rpc.code != 420 {
+            return None;
+        }
+        Some(FloodWait {
+            wait: Duration::from_secs(u64::from(rpc.value?)),
+            request: rpc.caused_by.map_or("unknown request", tl::name_for_id),
+            error: rpc.name.clone(),
+        })
+    }
+
+    /// The flood wait in `error` or any error in its [`source`](StdError::source) chain
+    /// (an [`InvocationError`] wrapped in an [`oxygram::Error`](crate::Error), a boxed error,
+    /// or an error type of your own that keeps its source).
+    pub fn find(error: &(dyn StdError + 'static)) -> Option<FloodWait> {
+        let mut current = Some(error);
+        while let Some(error) = current {
+            if let Some(invocation) = error.downcast_ref::<InvocationError>() {
+                return FloodWait::from_error(invocation);
+            }
+            current = error.source();
+        }
+        None
+    }
+
+    /// The flood wait in a handler's error value, whatever its type, when it is one of the
+    /// types handlers return (`InvocationError`, `oxygram::Error`, a boxed error).
+    pub(crate) fn in_handler_error<E: Any>(error: &E) -> Option<FloodWait> {
+        let error: &dyn Any = error;
+        if let Some(e) = error.downcast_ref::<InvocationError>() {
+            return FloodWait::from_error(e);
+        }
+        if let Some(e) = error.downcast_ref::<crate::Error>() {
+            return FloodWait::find(e);
+        }
+        if let Some(e) = error.downcast_ref::<Box<dyn StdError + Send + Sync>>() {
+            return FloodWait::find(&**e);
+        }
+        if let Some(e) = error.downcast_ref::<Box<dyn StdError + Send>>() {
+            return FloodWait::find(&**e);
+        }
+        if let Some(e) = error.downcast_ref::<Box<dyn StdError>>() {
+            return FloodWait::find(&**e);
+        }
+        None
+    }
+}
+
+impl fmt::Display for FloodWait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Telegram asks to wait {} before {} ({})",
+            crate::login::human_duration(u32::try_from(self.wait.as_secs()).unwrap_or(u32::MAX)),
+            self.request,
+            self.error
+        )
+    }
+}
+
+/// `.flood_wait()` on the error a request returned.
+///
+/// ```
+/// use oxygram::FloodWaitExt;
+/// use oxygram::grammers::InvocationError;
+///
+/// fn retry_after(error: &InvocationError) -> Option<std::time::Duration> {
+///     error.flood_wait().map(|flood| flood.wait)
+/// }
+/// ```
+pub trait FloodWaitExt {
+    /// The flood wait this error carries, if it is one.
+    fn flood_wait(&self) -> Option<FloodWait>;
+}
+
+impl FloodWaitExt for InvocationError {
+    fn flood_wait(&self) -> Option<FloodWait> {
+        FloodWait::from_error(self)
+    }
+}
+
+impl FloodWaitExt for crate::Error {
+    fn flood_wait(&self) -> Option<FloodWait> {
+        FloodWait::find(self)
+    }
+}
+
+impl FloodWaitExt for Box<dyn StdError + Send + Sync> {
+    fn flood_wait(&self) -> Option<FloodWait> {
+        FloodWait::find(&**self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use grammers_mtsender::RpcError;
+
+    use super::*;
+
+    fn rpc(code: i32, name: &str, value: Option<u32>) -> InvocationError {
+        InvocationError::Rpc(RpcError {
+            code,
+            name: name.into(),
+            value,
+            caused_by: Some(
+                <tl::functions::messages::SendMessage as tl::Identifiable>::CONSTRUCTOR_ID,
+            ),
+        })
+    }
+
+    #[test]
+    fn code_420_with_a_wait_is_a_flood_wait_naming_the_request() {
+        let flood = rpc(420, "SLOWMODE_WAIT", Some(12)).flood_wait().unwrap();
+        assert_eq!(flood.wait, Duration::from_secs(12));
+        assert_eq!(flood.request, "messages.sendMessage");
+        assert_eq!(flood.error, "SLOWMODE_WAIT");
+        assert_eq!(
+            flood.to_string(),
+            "Telegram asks to wait 12 seconds before messages.sendMessage (SLOWMODE_WAIT)"
+        );
+        assert!(rpc(400, "MESSAGE_EMPTY", None).flood_wait().is_none());
+        assert!(rpc(420, "FLOOD_WAIT", None).flood_wait().is_none());
+    }
+
+    #[test]
+    fn found_through_wrappers_handlers_return() {
+        let boxed: Box<dyn StdError + Send + Sync> = rpc(420, "FLOOD_WAIT", Some(40)).into();
+        assert_eq!(boxed.flood_wait().unwrap().wait, Duration::from_secs(40));
+        let app_error = crate::Error::Telegram {
+            doing: "send",
+            source: rpc(420, "FLOOD_WAIT", Some(41)),
+        };
+        assert_eq!(
+            app_error.flood_wait().unwrap().wait,
+            Duration::from_secs(41)
+        );
+        assert_eq!(
+            FloodWait::in_handler_error(&boxed).unwrap().wait,
+            Duration::from_secs(40)
+        );
+        assert_eq!(
+            FloodWait::in_handler_error(&app_error).unwrap().wait,
+            Duration::from_secs(41)
+        );
+        assert!(FloodWait::in_handler_error(&"text error").is_none());
+    }
+}
