@@ -399,6 +399,8 @@ pub struct MessageSpec {
     pub via_bot: Option<i64>,
     /// A service message (chat created) instead of a regular one.
     pub service: bool,
+    /// Formatting entities (offsets and lengths in UTF-16 code units, as Telegram sends them).
+    pub entities: Vec<tl::enums::MessageEntity>,
 }
 
 impl MessageSpec {
@@ -417,6 +419,7 @@ impl MessageSpec {
             forwarded_from: None,
             via_bot: None,
             service: false,
+            entities: Vec::new(),
         }
     }
 
@@ -441,6 +444,12 @@ impl MessageSpec {
     /// With media.
     pub fn media(mut self, media: tl::enums::MessageMedia) -> Self {
         self.media = Some(media);
+        self
+    }
+
+    /// With these formatting entities.
+    pub fn entities(mut self, entities: Vec<tl::enums::MessageEntity>) -> Self {
+        self.entities = entities;
         self
     }
 
@@ -532,7 +541,7 @@ impl MessageSpec {
             message: self.text.clone(),
             media: self.media.clone(),
             reply_markup: None,
-            entities: None,
+            entities: (!self.entities.is_empty()).then(|| self.entities.clone()),
             views: None,
             forwards: None,
             replies: None,
