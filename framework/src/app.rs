@@ -27,7 +27,7 @@ use crate::dispatch::{Dispatcher, DispatcherSetup, ErrorHook, HandlerFailure, Me
 use crate::error::{Error, Result};
 use crate::handler::HandlerSpec;
 use crate::login::{self, LoginContext, NoPrompter, Prompter, TerminalPrompter};
-use crate::runtime::{self, LoggedAutoSleep, UPDATES_QUEUE};
+use crate::runtime::{self, LoggedAutoSleep, SkipUnchangedPeers, UPDATES_QUEUE};
 use crate::session::{SessionError, SessionFile};
 use crate::state::States;
 
@@ -199,7 +199,11 @@ impl App {
             runner,
             handle,
             updates,
-        } = SenderPool::with_configuration(session.storage(), config.telegram.api_id, params);
+        } = SenderPool::with_configuration(
+            Arc::new(SkipUnchangedPeers::new(session.storage())),
+            config.telegram.api_id,
+            params,
+        );
         let client = Client::new(handle.clone());
         let pool = tokio::spawn(runner.run());
 

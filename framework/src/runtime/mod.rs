@@ -21,6 +21,7 @@
 //!   pushing loses minutes, not the day.
 
 mod checkpoint;
+mod peer_cache;
 mod retry;
 pub(crate) mod watchdog;
 
@@ -38,6 +39,7 @@ use crate::dispatch::Dispatcher;
 use crate::error::{Error, Result};
 
 pub(crate) use checkpoint::Handled;
+pub(crate) use peer_cache::SkipUnchangedPeers;
 pub(crate) use retry::LoggedAutoSleep;
 
 /// Capacity of the queue between the connection and the update stream.
