@@ -149,10 +149,13 @@ impl State {
                     let mut copy = template.clone();
                     copy.id = account.next_id();
                     copy.peer = peer;
+                    // Newest first: replies almost always target recent messages, and a
+                    // scan from the oldest made every reply O(messages in the box).
                     copy.reply_to = reply_global.and_then(|(g, _)| {
                         account
                             .messages
                             .values()
+                            .rev()
                             .find(|m| m.global_id == g)
                             .map(|m| m.id)
                     });
