@@ -1,7 +1,7 @@
 //! `oxygram-bench`: the benchmark driver. See `bench/run.sh` and `BENCHMARKS.md`.
 //!
 //! ```text
-//! cargo run --release -p oxygram-bench -- all [--rounds 3] [--loads 1x2000,50x60]
+//! cargo run --release -p oxygram-bench -- all [--rounds 3] [--loads 1x20000,50x1000]
 //!     [--impls oxygram,grammers,telethon,kurigram] [--starts 20] [--routing]
 //!     [--template-build] [--kit-threads 1] [--write BENCHMARKS.md]
 //! ```
@@ -41,7 +41,7 @@ fn parse(args: &[String]) -> Result<Options, BenchError> {
     }
     let mut options = Options {
         rounds: 3,
-        loads: vec![(1, 2000), (50, 60)],
+        loads: vec![(1, 20_000), (50, 1000)],
         implementations: Implementation::ALL.to_vec(),
         starts: 20,
         routing: false,

@@ -3,8 +3,12 @@
 //! Same tokio runtime (multi-threaded, one worker per core), same session storage (the SQLite
 //! file the driver issued), same update queue capacity (4096, oxygram's `UPDATES_QUEUE`) and
 //! a task per update, so the difference to oxygram is the framework itself: configuration,
-//! session lock, login check, routing, per-chat ordering, the in-flight bound, panic catching
-//! and logging. It does none of those: it is the least work a grammers bot can do per update.
+//! session lock, login check, routing, per-chat ordering, the in-flight bound, panic catching,
+//! update-state checkpoints and logging. It does none of those, and it turns grammers' peer
+//! caching off (`auto_cache_peers: false`): with it on, grammers' SQLite storage writes (and
+//! fsyncs) the sender of every update, which bounds a bot to about a thousand round trips per
+//! second; oxygram writes only peers that changed. Without any peer writes this loop is the
+//! least work a grammers bot can do per update: a ceiling, not a peer.
 //!
 //! Usage: `bench-grammers-echo SESSION_FILE API_ID`; prints `READY` on stdout once updates
 //! flow, and stops on SIGTERM/Ctrl+C (or when the connection ends).
@@ -13,6 +17,7 @@ use std::num::NonZeroUsize;
 use std::sync::Arc;
 
 use grammers_client::Client;
+use grammers_client::client::ClientConfiguration;
 use grammers_client::update::Update;
 use grammers_mtsender::{ConnectionParams, SenderPool, UpdatesConfiguration};
 use grammers_session::storages::SqliteSession;
@@ -48,7 +53,12 @@ async fn run(session: String, api_id: i32) -> Result<(), BoxError> {
         handle,
         updates,
     } = SenderPool::with_configuration(session, api_id, params);
-    let client = Client::new(handle.clone());
+    let client = Client::with_configuration(
+        handle.clone(),
+        ClientConfiguration {
+            auto_cache_peers: false,
+        },
+    );
     let pool = tokio::spawn(runner.run());
     // grammers connects lazily; the first request also proves the session is logged in.
     client.get_me().await?;
