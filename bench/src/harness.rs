@@ -50,6 +50,8 @@ pub struct RunFigures {
     /// Distinct `method: ERROR` answers the bot got from the testkit during the whole run
     /// (an unsupported method shows as `METHOD_NOT_SUPPORTED_BY_TESTKIT`).
     pub rpc_errors: Vec<String>,
+    /// Every RPC method the bot called during the whole run, with how often.
+    pub rpc_methods: Vec<(String, usize)>,
 }
 
 impl RunFigures {
@@ -179,8 +181,12 @@ impl Harness {
         let kit_after = proc_stats::own_cpu_time().map_err(BenchError::io("read own CPU"))?;
         let peak = proc_stats::peak_rss_kib(pid).map_err(BenchError::io("read the bot's RSS"))?;
         process.stop();
-        let mut rpc_errors: Vec<String> = kit
-            .rpc_log()
+        let calls = kit.rpc_log();
+        let mut methods = std::collections::BTreeMap::<String, usize>::new();
+        for call in &calls {
+            *methods.entry(call.method.clone()).or_default() += 1;
+        }
+        let mut rpc_errors: Vec<String> = calls
             .into_iter()
             .filter_map(|call| call.error.map(|error| format!("{}: {error}", call.method)))
             .collect();
@@ -196,6 +202,7 @@ impl Harness {
             bot_peak_rss_kib: peak,
             kit_cpu: kit_after.saturating_sub(kit_before),
             rpc_errors,
+            rpc_methods: methods.into_iter().collect(),
         })
     }
 

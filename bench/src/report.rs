@@ -194,6 +194,7 @@ impl Report {
         self.write_startup(&mut out);
         self.write_routing(&mut out);
         self.write_template(&mut out);
+        self.write_rpc_methods(&mut out);
         self.write_rpc_errors(&mut out);
         self.write_failures(&mut out);
         out
@@ -418,6 +419,42 @@ impl Report {
                 let _ = writeln!(out, "Not measured: {e}\n");
             }
         }
+    }
+
+    fn write_rpc_methods(&self, out: &mut String) {
+        // The first run of each implementation under the lightest load: what a bot calls
+        // besides the echo itself (startup, update state, replies).
+        let mut seen = Vec::new();
+        let mut rows = Vec::new();
+        for run in &self.runs {
+            if seen.contains(&run.implementation) {
+                continue;
+            }
+            seen.push(run.implementation);
+            let methods: Vec<String> = run
+                .rpc_methods
+                .iter()
+                .map(|(method, count)| format!("`{method}` ×{count}"))
+                .collect();
+            rows.push(format!(
+                "- {} (K={}, N={}): {}",
+                run.implementation,
+                run.users,
+                run.per_user,
+                methods.join(", ")
+            ));
+        }
+        if rows.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "### RPCs each bot made in its first run (warm-up and load included)\n"
+        );
+        for row in rows {
+            let _ = writeln!(out, "{row}");
+        }
+        let _ = writeln!(out);
     }
 
     fn write_rpc_errors(&self, out: &mut String) {
