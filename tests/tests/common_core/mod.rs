@@ -100,7 +100,12 @@ impl Env {
     /// The test app with `--config <dir>/Bot.toml`, run in the folder, with no `OXYGRAM_*`
     /// or `RUST_LOG` inherited from the test's environment.
     pub fn command(&self) -> Command {
-        let mut command = Command::new(app_binary());
+        self.command_of(app_binary())
+    }
+
+    /// Like [`Env::command`], for another app binary (e.g. the reliability app).
+    pub fn command_of(&self, binary: &str) -> Command {
+        let mut command = Command::new(binary);
         command.arg("--config").arg(self.config_path());
         command.current_dir(self.dir.path());
         for (key, _) in std::env::vars_os() {
