@@ -56,8 +56,8 @@ fn soak(plan: Soak) {
     let faults = FaultPlan {
         drops: plan.drops,
         refusals: plan.refusals,
-        // Under grammers' one retry after 1 s, so a call cut by a drop gets through.
-        max_refusal: Duration::from_millis(700),
+        // Longer than the 1 s before a cut call is retried; oxygram retries it 5 times.
+        max_refusal: Duration::from_millis(1500),
         messages: plan.users * per_user,
     };
     let started = Instant::now();

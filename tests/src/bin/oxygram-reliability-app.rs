@@ -63,8 +63,10 @@ async fn echo(msg: Message, Text(text): Text, State(load): State<Load>) -> Resul
     if !load.work.is_zero() {
         tokio::time::sleep(load.work).await;
     }
-    msg.reply(format!("echo: {text} [in_flight={in_flight} chat={in_chat}]"))
-        .await?;
+    msg.reply(format!(
+        "echo: {text} [in_flight={in_flight} chat={in_chat}]"
+    ))
+    .await?;
     Ok(())
 }
 

@@ -131,7 +131,10 @@ impl Ledger {
                 self.max_in_flight = self.max_in_flight.max(echo.in_flight);
                 self.max_in_chat = self.max_in_chat.max(echo.in_chat);
             }
-            _ => self.unexpected.push(format!("{:?} (reply to {:?})", answer.text, answer.reply_to)),
+            _ => self.unexpected.push(format!(
+                "{:?} (reply to {:?})",
+                answer.text, answer.reply_to
+            )),
         }
     }
 
@@ -365,4 +368,3 @@ pub fn peak_rss_kib(pid: i32) -> Option<u64> {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
-
