@@ -52,6 +52,7 @@ fn soak(plan: Soak) {
     let pace = Pace {
         window: 1,
         patience: Duration::from_secs(30),
+        gap: Duration::ZERO,
     };
     let faults = FaultPlan {
         drops: plan.drops,

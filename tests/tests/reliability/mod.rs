@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use oxygram_testkit::{ObservedMessage, ScriptedUser, TestKit, User, World};
@@ -35,9 +35,9 @@ pub fn username(i: usize) -> String {
 pub fn with_users(mut world: World, count: usize) -> World {
     for i in 0..count {
         world = world.user(
-            User::new(&format!("+1555300{i:04}"))
-                .first_name(&format!("User {i}"))
-                .username(&username(i)),
+            User::new(format!("+1555300{i:04}"))
+                .first_name(format!("User {i}"))
+                .username(username(i)),
         );
     }
     world
@@ -112,6 +112,8 @@ pub struct Ledger {
     pub sent: BTreeMap<i32, (String, u32)>,
     /// The message ids answered, in the order the first answer to each arrived.
     pub answer_order: Vec<i32>,
+    /// Message id → when each of its answers arrived.
+    pub answered_at: BTreeMap<i32, Vec<Instant>>,
     /// Answers that match nothing sent, or echo the wrong text.
     pub unexpected: Vec<String>,
     pub max_in_flight: usize,
@@ -125,6 +127,8 @@ impl Ledger {
         match (entry, echo) {
             (Some((text, count)), Some(echo)) if *text == echo.text => {
                 *count += 1;
+                let id = answer.reply_to.unwrap_or_default();
+                self.answered_at.entry(id).or_default().push(Instant::now());
                 if *count == 1 {
                     self.answer_order.push(answer.reply_to.unwrap_or_default());
                 }
@@ -150,6 +154,8 @@ pub struct Pace {
     pub window: usize,
     /// How long to wait for any next answer before calling the missing ones lost.
     pub patience: Duration,
+    /// A pause before each message after the first (spreads a run over time).
+    pub gap: Duration,
 }
 
 /// One user's conversation with the bot, and its ledger so far.
@@ -157,6 +163,8 @@ pub struct Chat {
     pub user: ScriptedUser,
     pub bot: String,
     pub ledger: Ledger,
+    /// When set, the conversation sends nothing more and only waits for its answers.
+    pub enough: Option<Arc<AtomicBool>>,
 }
 
 /// A conversation per user `u0`..`u{users-1}` with `bot`.
@@ -166,6 +174,7 @@ pub fn chats(kit: &TestKit, bot: &str, users: usize) -> Vec<Chat> {
             user: kit.user(&username(i)),
             bot: bot.to_owned(),
             ledger: Ledger::default(),
+            enough: None,
         })
         .collect()
 }
@@ -179,11 +188,17 @@ pub async fn converse(
     pace: Pace,
     progress: Arc<AtomicUsize>,
 ) -> Chat {
-    let mut texts = texts.into_iter();
+    let mut texts = texts.into_iter().peekable();
     let ledger = &mut chat.ledger;
+    let mut next_send = Instant::now();
     loop {
-        while ledger.pending() < pace.window {
-            let Some(text) = texts.next() else { break };
+        let enough = chat
+            .enough
+            .as_ref()
+            .is_some_and(|e| e.load(Ordering::SeqCst));
+        let more = texts.peek().is_some() && !enough;
+        if more && ledger.pending() < pace.window && Instant::now() >= next_send {
+            let text = texts.next().expect("peeked");
             let sent = chat
                 .user
                 .send_text(&chat.bot, &text)
@@ -191,12 +206,23 @@ pub async fn converse(
                 .unwrap_or_else(|e| panic!("{:?} cannot send: {e}", chat.user));
             ledger.sent.insert(sent.id, (text, 0));
             progress.fetch_add(1, Ordering::SeqCst);
+            next_send = Instant::now() + pace.gap;
+            continue;
         }
-        if ledger.pending() == 0 && texts.len() == 0 {
+        if ledger.pending() == 0 && !more {
             break;
         }
-        match chat.user.next_message(pace.patience).await {
+        // Answers are taken as they come, also during the gap between sends, so the ledger's
+        // arrival times are the real ones.
+        let for_gap = more && ledger.pending() < pace.window;
+        let wait = if for_gap {
+            next_send.saturating_duration_since(Instant::now())
+        } else {
+            pace.patience
+        };
+        match chat.user.next_message(wait).await {
             Ok(answer) => ledger.record(answer),
+            Err(_) if for_gap => {}
             // Nothing for that long: what is unanswered is lost; stop sending.
             Err(_) => break,
         }
@@ -234,6 +260,7 @@ pub async fn flush(chats: Vec<Chat>, patience: Duration) -> Vec<Chat> {
     let pace = Pace {
         window: 1,
         patience,
+        gap: Duration::ZERO,
     };
     converse_all(
         chats,
