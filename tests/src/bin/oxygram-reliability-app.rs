@@ -8,6 +8,9 @@
 //! handler at a time per chat) straight from the answers. `E2E_HANDLER_SLEEP_MS` makes each
 //! handler sleep that long before answering (default 0), as a handler doing real work would.
 //!
+//! After each answer it prints `handled <text> at <unix ms>` on stdout, so the restart test
+//! can tell how long before a kill a repeated message had been handled.
+//!
 //! It is a separate process so the tests can SIGKILL it, restart it on the same session, and
 //! read its own peak memory from `/proc`.
 
@@ -67,6 +70,10 @@ async fn echo(msg: Message, Text(text): Text, State(load): State<Load>) -> Resul
         "echo: {text} [in_flight={in_flight} chat={in_chat}]"
     ))
     .await?;
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    println!("handled {text} at {}", at.as_millis());
     Ok(())
 }
 
