@@ -90,9 +90,7 @@ impl RetryPolicy for LoggedAutoSleep {
 fn connection_failure(error: &InvocationError) -> Option<&dyn std::fmt::Display> {
     match error {
         InvocationError::Io(error) => Some(error),
-        InvocationError::Dropped(why) if why.starts_with(QUEUED_ON_BROKEN_CONNECTION) => {
-            Some(why)
-        }
+        InvocationError::Dropped(why) if why.starts_with(QUEUED_ON_BROKEN_CONNECTION) => Some(why),
         _ => None,
     }
 }
@@ -141,7 +139,10 @@ mod tests {
     #[test]
     fn calls_queued_on_a_broken_connection_are_retried_other_drops_are_not() {
         assert_eq!(
-            policy().should_retry(&failure(1, InvocationError::Dropped(QUEUED_ON_BROKEN_CONNECTION))),
+            policy().should_retry(&failure(
+                1,
+                InvocationError::Dropped(QUEUED_ON_BROKEN_CONNECTION)
+            )),
             ControlFlow::Continue(IO_RETRY_PAUSE)
         );
         assert_eq!(
