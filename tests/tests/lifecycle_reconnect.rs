@@ -53,8 +53,10 @@ fn telegram_unreachable_at_startup_is_waited_for_not_fatal() {
     );
     env.write_session();
     env.write_config(&format!("bot_token = \"{TOKEN}\""), "");
+    // Longer than a call's own retries (5, 1 s apart: runtime/retry.rs), so the outage
+    // reaches the login, which keeps waiting and says why.
     env.kit
-        .refuse_connections_for(std::time::Duration::from_secs(3));
+        .refuse_connections_for(std::time::Duration::from_secs(7));
     let mut app = env.spawn(env.command());
     app.wait_for_line("cannot reach Telegram");
     app.wait_for_line("Logged in successfully as Echo");
