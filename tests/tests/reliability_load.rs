@@ -4,6 +4,11 @@
 //! one at a time; across chats no more handlers run at once than `dispatch.max_in_flight`;
 //! the bot's peak resident memory (VmHWM of its own process) is reported and bounded.
 //!
+//! The dispatcher's `max_in_flight` permit is held by queued updates too, so bursts of `n`
+//! messages per chat leave about `max_in_flight / n` handlers running at once (RELIABILITY.md,
+//! section 7): the test asserts the bound and that more than one chat runs at once, not a
+//! throughput.
+//!
 //! The short run (100 chats × 5 messages) is part of `cargo test`; the full one (1000 chats ×
 //! 20 messages) is opt-in:
 //!
@@ -55,8 +60,10 @@ fn load(chats: usize, per_chat: usize) {
     let pace = Pace {
         // The whole burst at once: the chat's messages queue behind each other in the bot.
         window: per_chat,
-        // Every chat waits for the whole load in the worst case.
-        patience: Duration::from_secs(60) + WORK * (chats * per_chat / MAX_IN_FLIGHT) as u32 * 3,
+        // A chat whose burst arrived last waits for nearly the whole load before its first
+        // answer. The dispatcher's bound counts queued updates too, so bursts of `per_chat`
+        // leave about `MAX_IN_FLIGHT / per_chat` handlers running: allow for 2.
+        patience: Duration::from_secs(60) + WORK * (chats * per_chat / 2) as u32,
         gap: Duration::ZERO,
     };
     let started = Instant::now();
