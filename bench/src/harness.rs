@@ -45,6 +45,8 @@ pub struct RunFigures {
     pub bot_cpu: Duration,
     /// The bot's peak resident set at the end of the run, KiB.
     pub bot_peak_rss_kib: u64,
+    /// The bot's anonymous resident memory at the end of the load, KiB.
+    pub bot_anon_rss_kib: u64,
     /// The driver's CPU time (testkit + scripted users) during the timed load.
     pub kit_cpu: Duration,
     /// Distinct `method: ERROR` answers the bot got from the testkit during the whole run
@@ -180,6 +182,7 @@ impl Harness {
         let cpu_after = proc_stats::cpu_time(pid).map_err(BenchError::io("read the bot's CPU"))?;
         let kit_after = proc_stats::own_cpu_time().map_err(BenchError::io("read own CPU"))?;
         let peak = proc_stats::peak_rss_kib(pid).map_err(BenchError::io("read the bot's RSS"))?;
+        let anon = proc_stats::anon_rss_kib(pid).map_err(BenchError::io("read the bot's RSS"))?;
         process.stop();
         let calls = kit.rpc_log();
         let mut methods = std::collections::BTreeMap::<String, usize>::new();
@@ -200,6 +203,7 @@ impl Harness {
             load: outcome,
             bot_cpu: cpu_after.saturating_sub(cpu_before),
             bot_peak_rss_kib: peak,
+            bot_anon_rss_kib: anon,
             kit_cpu: kit_after.saturating_sub(kit_before),
             rpc_errors,
             rpc_methods: methods.into_iter().collect(),

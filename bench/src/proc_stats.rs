@@ -18,13 +18,23 @@ pub fn own_cpu_time() -> std::io::Result<Duration> {
 
 /// Peak resident set size of `pid` in KiB (`VmHWM`).
 pub fn peak_rss_kib(pid: u32) -> std::io::Result<u64> {
+    status_kib(pid, "VmHWM:")
+}
+
+/// Anonymous resident memory of `pid` now, in KiB (`RssAnon`): the heap and stacks, without
+/// the mapped executable and libraries that `VmHWM` also counts.
+pub fn anon_rss_kib(pid: u32) -> std::io::Result<u64> {
+    status_kib(pid, "RssAnon:")
+}
+
+fn status_kib(pid: u32, field: &str) -> std::io::Result<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|kib| kib.parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("no VmHWM in /proc/{pid}/status")))
+        .ok_or_else(|| std::io::Error::other(format!("no {field} in /proc/{pid}/status")))
 }
 
 fn parse_cpu(stat: &str) -> std::io::Result<Duration> {
@@ -61,5 +71,6 @@ mod tests {
     #[test]
     fn own_process_has_a_peak_rss() {
         assert!(peak_rss_kib(std::process::id()).unwrap() > 0);
+        assert!(anon_rss_kib(std::process::id()).unwrap() > 0);
     }
 }

@@ -63,6 +63,8 @@ pub struct Medians {
     pub cpu_per_1000: f64,
     /// Bot peak RSS, MiB.
     pub rss_mib: f64,
+    /// Bot anonymous RSS at the end of the load, MiB.
+    pub anon_mib: f64,
     /// Testkit CPU seconds per 1000 messages.
     pub kit_cpu_per_1000: f64,
     /// Testkit CPU as a share of one core during the load.
@@ -130,6 +132,7 @@ impl Report {
             p99_ms: of(&|r| ms(r.load.percentile(0.99))),
             cpu_per_1000: of(&|r| r.bot_cpu_per_1000()),
             rss_mib: of(&|r| r.bot_peak_rss_kib as f64 / 1024.0),
+            anon_mib: of(&|r| r.bot_anon_rss_kib as f64 / 1024.0),
             kit_cpu_per_1000: of(&|r| r.kit_cpu_per_1000()),
             kit_core_share: of(&|r| {
                 r.kit_cpu.as_secs_f64() / r.load.elapsed.as_secs_f64().max(1e-9)
@@ -209,8 +212,8 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "| implementation | round trips/s | p50 ms | p99 ms | bot CPU s/1000 msgs | bot peak RSS MiB | testkit CPU s/1000 msgs (share of a core) | runs complete |\n\
-             |---|---:|---:|---:|---:|---:|---:|---:|"
+            "| implementation | round trips/s | p50 ms | p99 ms | bot CPU s/1000 msgs | bot peak RSS MiB | bot anon RSS MiB | testkit CPU s/1000 msgs (share of a core) | runs complete |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for implementation in self.implementations() {
             let Some(md) = self.medians(implementation, load) else {
@@ -220,12 +223,13 @@ impl Report {
             let complete = runs.iter().filter(|r| r.complete()).count();
             let _ = writeln!(
                 out,
-                "| {implementation} | {:.0} | {:.2} | {:.2} | {:.3} | {:.1} | {:.3} ({:.0} %) | {complete}/{} |",
+                "| {implementation} | {:.0} | {:.2} | {:.2} | {:.3} | {:.1} | {:.1} | {:.3} ({:.0} %) | {complete}/{} |",
                 md.rps,
                 md.p50_ms,
                 md.p99_ms,
                 md.cpu_per_1000,
                 md.rss_mib,
+                md.anon_mib,
                 md.kit_cpu_per_1000,
                 md.kit_core_share * 100.0,
                 runs.len()
@@ -249,7 +253,7 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "| load | other | round trips/s | p50 | p99 | CPU/1000 msgs | peak RSS |\n|---|---|---:|---:|---:|---:|---:|"
+            "| load | other | round trips/s | p50 | p99 | CPU/1000 msgs | peak RSS | anon RSS |\n|---|---|---:|---:|---:|---:|---:|---:|"
         );
         for load in self.loads() {
             for &other in &others {
@@ -258,13 +262,14 @@ impl Report {
                 }
                 let _ = writeln!(
                     out,
-                    "| K={} | {other} | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.2}× |",
+                    "| K={} | {other} | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.2}× | {:.2}× |",
                     load.0,
                     self.ratio(other, load, |r| r.load.round_trips_per_sec()),
                     self.ratio(other, load, |r| ms(r.load.percentile(0.5))),
                     self.ratio(other, load, |r| ms(r.load.percentile(0.99))),
                     self.ratio(other, load, |r| r.bot_cpu_per_1000()),
                     self.ratio(other, load, |r| r.bot_peak_rss_kib as f64),
+                    self.ratio(other, load, |r| r.bot_anon_rss_kib as f64),
                 );
             }
         }
