@@ -176,6 +176,11 @@ impl Progress {
             MessageBox::Secondary { qts } => (Sequence::Secondary, qts),
             MessageBox::Channel { channel_id, pts } => (Sequence::Channel(channel_id), pts),
         };
+        if pts <= 0 {
+            // Telegram's "no position" (0): nothing to resume from, and saving it would
+            // rewind the stored state to the beginning.
+            return None;
+        }
         let mut tracks = self.lock();
         let at = tracks
             .entry(sequence)
@@ -353,6 +358,7 @@ mod tests {
             message_box: None,
         };
         assert!(progress.register(&state).is_none());
+        assert!(progress.register(&common(0)).is_none());
         assert!(progress.changes().marks.is_empty());
     }
 
