@@ -3,7 +3,8 @@
 //! The runtime hands every update to [`Dispatcher::dispatch`]. The dispatcher
 //! 1. wraps it in an [`UpdateContext`] (parsing a command once),
 //! 2. queues it behind earlier updates of the same chat (updates of one chat run in order,
-//!    different chats run concurrently, at most `max_in_flight` are queued or running),
+//!    different chats run concurrently, at most `max_in_flight` handlers run at once, and at
+//!    most a bounded number of updates wait: see the scheduler module),
 //! 3. routes it through the [`Router`]: groups in ascending order, the first matching handler
 //!    of each group runs (see [`Router`] for the exact rules and an example),
 //! 4. catches handler errors and panics, logs them with handler, plugin and update, and hands
@@ -219,7 +220,8 @@ impl Dispatcher {
         &self.router
     }
 
-    /// Accepts one update; returns once it is queued (waits while `max_in_flight` are busy).
+    /// Accepts one update; returns once it is queued (waits only while the bounded queue of
+    /// accepted, unfinished updates is full).
     pub async fn dispatch(&self, update: Update) {
         self.scheduler.dispatch(update, None).await
     }

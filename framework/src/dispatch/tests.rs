@@ -675,11 +675,17 @@ fn forever(_: UpdateContext) -> BoxFuture<'static, Outcome> {
     })
 }
 
-#[tokio::test]
-async fn in_flight_is_bounded_and_shutdown_abandons_stuck_handlers() {
-    let w = world().await;
+/// Handlers of `forever_counted` that have started.
+static STARTED_FOREVER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn forever_counted(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
+    STARTED_FOREVER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    forever(cx)
+}
+
+fn forever_dispatcher(w: &TestWorld, max_in_flight: usize, handler: Call) -> Dispatcher {
     let mut config = Config::default();
-    config.dispatch.max_in_flight = 2;
+    config.dispatch.max_in_flight = max_in_flight;
     let mut states = States::default();
     states.insert(Log::default());
     let mut setup = DispatcherSetup::new(w.client().clone(), me(), Arc::new(config), states);
@@ -688,23 +694,65 @@ async fn in_flight_is_bounded_and_shutdown_abandons_stuck_handlers() {
         Kind::NewMessage,
         Trigger::None,
         0,
-        forever,
+        handler,
     )]));
-    let d = Dispatcher::new(setup).unwrap();
-    d.dispatch(w.private_text(ALICE, 1, "a")).await;
-    d.dispatch(w.private_text(BOB, 2, "b")).await;
-    // Both permits are taken: a third update waits for one (backpressure, no queue growth).
-    let third = tokio::time::timeout(
+    Dispatcher::new(setup).unwrap()
+}
+
+#[tokio::test]
+async fn in_flight_bounds_running_handlers_not_accepted_updates() {
+    let w = world().await;
+    let d = forever_dispatcher(&w, 2, forever_counted);
+    // Three chats, a burst in one of them: everything is accepted at once (no backpressure),
+    // but only two handlers run.
+    for (id, chat) in [(1, ALICE), (2, ALICE), (3, ALICE), (4, BOB), (5, 300)] {
+        tokio::time::timeout(
+            Duration::from_secs(5),
+            d.dispatch(w.private_text(chat, id, "x")),
+        )
+        .await
+        .expect("accepting an update does not wait for a running permit");
+    }
+    let started = || STARTED_FOREVER.load(std::sync::atomic::Ordering::SeqCst);
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while started() < 2 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("two handlers start");
+    // Give a third one every chance to start if the bound were not enforced.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        STARTED_FOREVER.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "max_in_flight = 2 handlers run; the others wait"
+    );
+    let report = d.shutdown(Duration::from_millis(100)).await;
+    assert_eq!(
+        report.abandoned, 5,
+        "every accepted update is accounted for"
+    );
+}
+
+#[tokio::test]
+async fn accepted_updates_are_bounded_by_backpressure() {
+    let w = world().await;
+    let d = forever_dispatcher(&w, 1, forever);
+    for id in 1..=scheduler::MAX_PENDING as i32 {
+        d.dispatch(w.private_text(ALICE, id, "x")).await;
+    }
+    let one_more = tokio::time::timeout(
         Duration::from_millis(200),
-        d.dispatch(w.private_text(ALICE, 3, "c")),
+        d.dispatch(w.private_text(BOB, 0, "y")),
     )
     .await;
     assert!(
-        third.is_err(),
-        "dispatch waits while max_in_flight updates are busy"
+        one_more.is_err(),
+        "dispatch waits once MAX_PENDING updates are accepted and unfinished"
     );
     let report = d.shutdown(Duration::from_millis(100)).await;
-    assert_eq!(report.abandoned, 2);
+    assert_eq!(report.abandoned, scheduler::MAX_PENDING);
 }
 
 #[tokio::test]
