@@ -297,7 +297,9 @@ impl Router {
             });
             let passes = match entry.filter.matches_sync(&cx) {
                 Some(passes) => passes,
-                None => entry.filter.matches(&cx).await,
+                // Boxed, like the rare paths below: an inline future would grow every
+                // routed update's future (moved on each spawn) by its size.
+                None => Box::pin(entry.filter.matches(&cx)).await,
             };
             if !passes {
                 continue;
@@ -321,12 +323,12 @@ impl Router {
                 Outcome::Failed(error) => {
                     ran += 1;
                     done_group = Some(entry.spec.group);
-                    self.report_failure(entry, &cx, error).await;
+                    Box::pin(self.report_failure(entry, &cx, error)).await;
                 }
                 Outcome::Rejected(rejection) => {
                     if rejection.is_usage() {
                         done_group = Some(entry.spec.group);
-                        self.reply_usage(&cx, &rejection).await;
+                        Box::pin(self.reply_usage(&cx, &rejection)).await;
                     } else {
                         tracing::trace!(
                             handler = entry.spec.name,
