@@ -142,7 +142,15 @@ impl App {
 
     /// Runs the app to the end on its own tokio runtime: start, handle updates until Ctrl+C
     /// or SIGTERM, stop cleanly. Returns `Ok(())` after a signal.
+    ///
+    /// `run` owns the process the way `#[tokio::main]` does: it builds a multi-threaded tokio
+    /// runtime (one worker per core) and, on Linux with glibc, limits malloc to one arena,
+    /// which keeps a bot's memory about a fifth lower at no measured cost in speed. Set
+    /// `MALLOC_ARENA_MAX` in the environment to choose otherwise; an app that needs its own
+    /// runtime calls [`App::start`] and [`App::stop`] from it instead.
     pub fn run(mut self) -> Result<()> {
+        // Before any runtime thread exists (see runtime::allocator for the measurements).
+        crate::runtime::allocator::use_one_malloc_arena();
         // `--sandbox`: the same app against an in-process local Telegram (crate::sandbox).
         if let Some(mode) = crate::sandbox::requested()? {
             return crate::sandbox::run(self, mode);

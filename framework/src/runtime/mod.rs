@@ -20,6 +20,7 @@
 //!   [`watchdog`] makes grammers fetch the difference, so a connection that silently stopped
 //!   pushing loses minutes, not the day.
 
+pub(crate) mod allocator;
 mod checkpoint;
 mod peer_cache;
 mod retry;
