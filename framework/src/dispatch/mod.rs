@@ -220,16 +220,23 @@ impl Dispatcher {
         &self.router
     }
 
-    /// Accepts one update; returns once it is queued (waits only while the bounded queue of
-    /// accepted, unfinished updates is full).
-    pub async fn dispatch(&self, update: Update) {
-        self.scheduler.dispatch(update, None).await
+    /// Accepts one update; the returned future completes once it is queued (it waits only
+    /// while the bounded queue of accepted, unfinished updates is full).
+    ///
+    /// The update is moved into its shared context before this returns, so the future holds
+    /// a pointer, not the update (a grammers `Update` is about 8 KB).
+    pub fn dispatch(&self, update: Update) -> impl Future<Output = ()> + Send + 'static {
+        Arc::clone(&self.scheduler).dispatch(update, None)
     }
 
     /// [`dispatch`](Self::dispatch), marking `handled` done once the update's handlers returned
     /// (the update-state checkpoints of the runtime).
-    pub(crate) async fn dispatch_tracked(&self, update: Update, handled: Option<Handled>) {
-        self.scheduler.dispatch(update, handled).await
+    pub(crate) fn dispatch_tracked(
+        &self,
+        update: Update,
+        handled: Option<Handled>,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        Arc::clone(&self.scheduler).dispatch(update, handled)
     }
 
     /// Stops accepting updates and waits up to `grace` for queued and running handlers;

@@ -102,7 +102,26 @@ impl Scheduler {
         })
     }
 
-    pub(crate) async fn dispatch(self: &Arc<Self>, update: Update, handled: Option<Handled>) {
+    /// Accepts `update`. Not an `async fn` on purpose: the update (about 8 KB) goes into its
+    /// `Arc`ed context right here, so neither the returned future nor the ones awaiting it
+    /// carry (and copy) it; profiling the echo benchmark found those copies at ~7 % of the
+    /// bot's CPU.
+    pub(crate) fn dispatch(
+        self: Arc<Self>,
+        update: Update,
+        handled: Option<Handled>,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        let key = order_key(&update);
+        let cx = self.router.context(update);
+        async move { self.accept(cx, key, handled).await }
+    }
+
+    async fn accept(
+        self: Arc<Self>,
+        cx: UpdateContext,
+        key: Option<OrderKey>,
+        handled: Option<Handled>,
+    ) {
         if self.closed.load(Ordering::Acquire) {
             tracing::debug!("update dropped: the dispatcher is shutting down");
             return;
@@ -113,14 +132,13 @@ impl Scheduler {
         if self.closed.load(Ordering::Acquire) {
             return;
         }
-        let key = order_key(&update);
         let job = Job {
-            cx: self.router.context(update),
+            cx,
             handled,
             _pending: pending,
         };
         let Some(key) = key else {
-            let this = Arc::clone(self);
+            let this = Arc::clone(&self);
             self.spawn(async move { this.run(job).await });
             return;
         };
@@ -132,7 +150,7 @@ impl Scheduler {
             }
             chats.insert(key, VecDeque::new());
         }
-        let this = Arc::clone(self);
+        let this = Arc::clone(&self);
         self.spawn(async move {
             let mut job = job;
             loop {
