@@ -113,7 +113,7 @@ impl Scheduler {
     ) -> impl Future<Output = ()> + Send + 'static {
         let key = order_key(&update);
         let cx = self.router.context(update);
-        async move { self.accept(cx, key, handled).await }
+        self.accept(cx, key, handled)
     }
 
     async fn accept(

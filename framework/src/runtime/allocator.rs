@@ -9,8 +9,8 @@
 //! arenas, 14.7 MiB with one, and round trips/s unchanged (30.1k with one arena against 29.5k)
 //! because glibc's per-thread caches serve most small allocations without the arena lock.
 //!
-//! `MALLOC_ARENA_MAX` set in the environment wins: glibc has read it already and this does
-//! nothing, so a CPU-heavy app on many cores can ask for more arenas. Other platforms and
+//! `MALLOC_ARENA_MAX` set in the environment wins (glibc reads it at start-up and this then
+//! leaves the setting alone), so a CPU-heavy app on many cores can ask for more arenas. Other platforms and
 //! allocators (musl, a `#[global_allocator]`) are left alone.
 
 /// Limits glibc malloc to one arena unless `MALLOC_ARENA_MAX` says otherwise. Called before
