@@ -57,6 +57,9 @@ pub enum Error {
         /// The Telegram error name.
         name: String,
     },
+    /// A salt rotation setting was refused.
+    #[error("invalid salt rotation: {0}")]
+    SaltRotation(#[from] crate::wire::salts::SaltScheduleError),
     /// Nothing arrived in time.
     #[error("timed out after {0:?} waiting for {1}")]
     Timeout(Duration, &'static str),

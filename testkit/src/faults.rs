@@ -11,6 +11,50 @@ use std::time::{Duration, Instant};
 
 use crate::rpc::RpcFail;
 
+/// The transient server errors Telegram answers when it, not the request, is at fault; the
+/// request may be sent again (core.telegram.org/api/errors, "500 INTERNAL_SERVER_ERROR").
+///
+/// Telethon names the ones seen in the wild (`telethon/errors/rpcbaseerrors.py`:
+/// `ServerError` "code = 500 # Also witnessed as -500", `TimedOutError` "code = 503 # Only
+/// witnessed as -503"); grammers passes them on as an `RpcError` with that (negative) code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransientError {
+    /// `500 INTERNAL`: "an internal server error occurred while a request was being
+    /// processed; for example, there was a disruption while accessing a database or file
+    /// storage".
+    Internal,
+    /// `-500 No workers running`: the DC had no worker free for the request.
+    NoWorkersRunning,
+    /// `-503 Timeout`: the request was not answered in time (also what a bot that never
+    /// answers a callback query produces for the user who pressed the button).
+    Timeout,
+}
+
+impl TransientError {
+    /// The error code Telegram sends.
+    pub fn code(self) -> i32 {
+        match self {
+            TransientError::Internal => 500,
+            TransientError::NoWorkersRunning => -500,
+            TransientError::Timeout => -503,
+        }
+    }
+
+    /// The error message Telegram sends.
+    pub fn name(self) -> &'static str {
+        match self {
+            TransientError::Internal => "INTERNAL",
+            TransientError::NoWorkersRunning => "No workers running",
+            TransientError::Timeout => "Timeout",
+        }
+    }
+
+    pub(crate) fn fail(self) -> RpcFail {
+        RpcFail::new(self.code(), self.name())
+    }
+}
+
 #[derive(Default)]
 struct FaultState {
     refuse_until: Option<Instant>,

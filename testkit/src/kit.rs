@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 
 use crate::delivery::Edit;
 use crate::error::Error;
+use crate::faults::TransientError;
 use crate::interactions::BOT_RESPONSE_TIMEOUT;
 use crate::observed::{
     BotCommand, CallbackAnswer, Deletion, InlineResults, ObservedMessage, RpcCall,
@@ -18,6 +19,7 @@ use crate::observed::{
 use crate::rpc::RpcFail;
 use crate::state::{Draft, Media, Shared, State, StoredFile};
 use crate::tl_build::PeerRef;
+use crate::wire::sessions::ServiceStats;
 use crate::world::{World, phone_digits};
 use crate::{persist, session, tl_build};
 
@@ -94,6 +96,7 @@ impl TestKit {
             state: Mutex::new(state),
             changed: tokio::sync::Notify::new(),
             faults: Default::default(),
+            sessions: Default::default(),
         });
         let accept_task = tokio::spawn(crate::server::accept_loop(Arc::clone(&shared), listener));
         tracing::info!(%addr, "testkit listening");
@@ -349,6 +352,30 @@ impl TestKit {
                 .faults
                 .fail_next(method, times, RpcFail::new(code, name));
         }
+    }
+
+    /// Answers the next `times` calls of `method` with a transient server error (`500
+    /// INTERNAL`, `-500 No workers running`, `-503 Timeout`) instead of executing them, as
+    /// Telegram does when it is at fault; the client may send the call again.
+    pub fn fail_next_transient(&self, method: &str, times: u32, error: TransientError) {
+        if times > 0 {
+            self.shared.faults.fail_next(method, times, error.fail());
+        }
+    }
+
+    /// Rotates server salts every `period` instead of Telegram's hour, still accepting the
+    /// previous salt for `overlap` (Telegram: 30 minutes) once the next one is current, so a
+    /// test sees clients move through salts within seconds. Both are whole seconds;
+    /// `overlap` is at most `period`. Clients holding a salt outside the new timing get
+    /// `bad_server_salt` on their next message and resend it.
+    pub fn rotate_salts(&self, period: Duration, overlap: Duration) -> Result<(), Error> {
+        Ok(self.shared.sessions.set_rotation(period, overlap)?)
+    }
+
+    /// What the MTProto service layer did so far: salts refused, sessions created, future
+    /// salts served.
+    pub fn service_stats(&self) -> ServiceStats {
+        self.shared.sessions.stats()
     }
 
     /// Stops (or resumes) pushing updates; they are still stored and reach clients through

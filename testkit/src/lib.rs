@@ -78,12 +78,16 @@
 //!   [`ScriptedUser::next_deletion`]; every wait takes a timeout.
 //! - Unknown methods are answered with `400 METHOD_NOT_SUPPORTED_BY_TESTKIT` and a warning
 //!   naming them, never a hang.
+//! - The service layer is Telegram's: a client's first message on a connection carries salt 0
+//!   and is refused with `bad_server_salt` (clients resend it), a new session id gets
+//!   `new_session_created`, and salts rotate hourly ([`TestKit::rotate_salts`] shortens
+//!   that; [`TestKit::service_stats`] counts what happened).
 //!
 //! # Module map
 //!
 //! | module | what |
 //! |---|---|
-//! | [`wire`] | framing (Full, Abridged, Intermediate), MTProto 2.0 server crypto, service messages |
+//! | [`wire`] | framing (Full, Abridged, Intermediate), MTProto 2.0 server crypto, service messages, sessions and rotating server salts |
 //! | `server` | TCP accept loop, per-connection reader/writer, answering and pushing |
 //! | `rpc` | method dispatch, one file per TL namespace (`auth`, `messages`, `updates`, ...) |
 //! | `state` | the live world: accounts, groups and channels, boxes, update logs, keys |
@@ -96,7 +100,7 @@
 //! | `kit` | the driver: [`TestKit`], [`ScriptedUser`], faults |
 //! | `observed` | what tests read: [`ObservedMessage`], [`Button`], [`RpcCall`] |
 //! | `session` | issuing grammers sessions (memory and SQLite) |
-//! | `faults` | connection-level fault switches |
+//! | `faults` | connection-level fault switches, transient server errors ([`TransientError`]) |
 //! | `persist` | saving the live world to a file and restoring it on restart |
 //! | `resend` | deduplicating resent sends by `random_id`, as Telegram does |
 //!
@@ -125,6 +129,7 @@ pub mod world;
 pub mod world_file;
 
 pub use error::Error;
+pub use faults::TransientError;
 pub use kit::{ScriptedUser, TestKit};
 pub use observed::{
     BotCommand, Button, CallbackAnswer, ChatKind, Deletion, InlineResult, InlineResults,
@@ -132,4 +137,5 @@ pub use observed::{
 };
 pub use rpc::RpcFail;
 pub use session::HOME_DC;
+pub use wire::sessions::ServiceStats;
 pub use world::{Bot, Group, User, World};

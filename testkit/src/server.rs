@@ -22,6 +22,7 @@ use crate::tl_build;
 use crate::wire::crypto::{self, AuthKey};
 use crate::wire::framing::Framing;
 use crate::wire::mtp::{self, Inbound};
+use crate::wire::sessions::Admission;
 
 static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
 static LAST_MSG_ID: AtomicI64 = AtomicI64::new(0);
@@ -113,6 +114,7 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
     let writer_task = tokio::spawn(write_loop(
         writer,
         framing.for_sending(),
+        Arc::clone(&shared),
         key.clone(),
         session_id,
         push_rx,
@@ -124,7 +126,7 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
         key_id,
         ..ConnInfo::default()
     };
-    handle_message(&shared, &mut conn, plain.msg_id, plain.body, &push_tx);
+    handle_packet(&shared, &mut conn, plain, &push_tx);
     loop {
         let packet = tokio::select! {
             packet = framing.read_packet(&mut reader) => packet,
@@ -145,7 +147,13 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
             break;
         }
         match crypto::decrypt_from_client(&key, &packet) {
-            Ok(plain) => handle_message(&shared, &mut conn, plain.msg_id, plain.body, &push_tx),
+            Ok(plain) if plain.session_id != session_id => {
+                // Answers go out under the connection's session id, and grammers panics on a
+                // session id that is not its own: one session per connection, as clients use.
+                tracing::warn!(conn_id, "a second session id on one connection; closing it");
+                break;
+            }
+            Ok(plain) => handle_packet(&shared, &mut conn, plain, &push_tx),
             Err(error) => {
                 tracing::warn!(conn_id, %error, "packet does not decrypt");
                 break;
@@ -154,6 +162,42 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
     }
     shared.lock().conns.remove(&conn_id);
     writer_task.abort();
+}
+
+/// Lets one decrypted client message through the service layer (salt, session), then
+/// answers what it holds. A rejected message is not executed: the client resends it.
+fn handle_packet(
+    shared: &Arc<Shared>,
+    conn: &mut ConnInfo,
+    plain: crypto::Plaintext,
+    out: &mpsc::UnboundedSender<Vec<u8>>,
+) {
+    let first_msg_id = mtp::first_msg_id(plain.msg_id, &plain.body);
+    match shared
+        .sessions
+        .admit(conn.key_id, plain.session_id, plain.salt, first_msg_id)
+    {
+        Admission::BadSalt { new_salt } => {
+            tracing::debug!(
+                conn_id = conn.conn_id,
+                msg_id = plain.msg_id,
+                "bad server salt: message rejected, the client resends it with the new salt"
+            );
+            let _ = out.send(mtp::bad_server_salt(plain.msg_id, plain.seq_no, new_salt));
+            return;
+        }
+        Admission::Accepted { created } => {
+            if let Some(created) = created {
+                tracing::debug!(conn_id = conn.conn_id, "new session created");
+                let _ = out.send(mtp::new_session_created(
+                    created.first_msg_id,
+                    created.unique_id,
+                    created.server_salt,
+                ));
+            }
+        }
+    }
+    handle_message(shared, conn, plain.msg_id, plain.body, out);
 }
 
 fn handle_message(
@@ -175,10 +219,12 @@ fn handle_message(
             }
             Inbound::Ping { msg_id, ping_id } => mtp::pong(msg_id, ping_id),
             Inbound::FutureSalts { msg_id, num } => {
-                mtp::future_salts(msg_id, crate::state::now(), num)
+                let (now, salts) = shared.sessions.future_salts(conn.key_id, num);
+                mtp::future_salts(msg_id, now, &salts)
             }
             Inbound::DestroySession { msg_id, session_id } => {
-                mtp::destroy_session_none(msg_id, session_id)
+                let existed = shared.sessions.destroy(conn.key_id, session_id);
+                mtp::destroy_session_res(msg_id, session_id, existed)
             }
         };
         let _ = out.send(answer);
@@ -277,6 +323,7 @@ async fn wait_for_bot(shared: &Shared, deferred: Answer) -> Result<Vec<u8>, RpcF
 async fn write_loop(
     mut writer: OwnedWriteHalf,
     mut framing: Framing,
+    shared: Arc<Shared>,
     key: AuthKey,
     session_id: i64,
     mut bodies: mpsc::UnboundedReceiver<Vec<u8>>,
@@ -285,6 +332,7 @@ async fn write_loop(
     let mut buffer = Vec::new();
     while let Some(body) = bodies.recv().await {
         buffer.clear();
+        let salt = shared.sessions.current_salt(key.id());
         let mut next = Some(body);
         while let Some(body) = next {
             let seq_no = if mtp::is_content_related(&body) {
@@ -293,7 +341,8 @@ async fn write_loop(
             } else {
                 content_count * 2
             };
-            let packet = crypto::encrypt_to_client(&key, session_id, next_msg_id(), seq_no, &body);
+            let packet =
+                crypto::encrypt_to_client(&key, salt, session_id, next_msg_id(), seq_no, &body);
             buffer.extend_from_slice(&framing.frame(&packet));
             next = bodies.try_recv().ok();
         }

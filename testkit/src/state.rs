@@ -38,6 +38,8 @@ pub(crate) struct Shared {
     /// Woken whenever something a test may wait for happened.
     pub(crate) changed: Notify,
     pub(crate) faults: crate::faults::Faults,
+    /// MTProto sessions and server salts (the service layer, outside the world lock).
+    pub(crate) sessions: crate::wire::sessions::Sessions,
 }
 
 impl Shared {

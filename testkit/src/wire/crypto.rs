@@ -142,16 +142,18 @@ pub fn decrypt_from_client(key: &AuthKey, packet: &[u8]) -> Result<Plaintext, Cr
     })
 }
 
-/// Encrypts one server message for the client holding `key`.
+/// Encrypts one server message for the client holding `key`, carrying the key's current
+/// server `salt` (clients do not check it, but Telegram sends its own there).
 pub fn encrypt_to_client(
     key: &AuthKey,
+    salt: i64,
     session_id: i64,
     msg_id: i64,
     seq_no: i32,
     body: &[u8],
 ) -> Vec<u8> {
     let mut plain = Vec::with_capacity(32 + body.len() + 1024);
-    plain.extend_from_slice(&0i64.to_le_bytes()); // salt: always 0, see the crate notes
+    plain.extend_from_slice(&salt.to_le_bytes());
     plain.extend_from_slice(&session_id.to_le_bytes());
     plain.extend_from_slice(&msg_id.to_le_bytes());
     plain.extend_from_slice(&seq_no.to_le_bytes());
@@ -207,8 +209,9 @@ mod tests {
     fn server_packets_decrypt_in_grammers() {
         let key = AuthKey::random();
         let grammers_key = grammers_crypto::AuthKey::from_bytes(*key.bytes());
-        let mut packet = encrypt_to_client(&key, 42, 7, 1, &[9, 9, 9, 9]);
+        let mut packet = encrypt_to_client(&key, 5, 42, 7, 1, &[9, 9, 9, 9]);
         let plain = grammers_crypto::decrypt_data_v2(&mut packet, &grammers_key).unwrap();
+        assert_eq!(&plain[..8], &5i64.to_le_bytes());
         assert_eq!(&plain[8..16], &42i64.to_le_bytes());
         assert_eq!(&plain[32..36], &[9, 9, 9, 9]);
     }

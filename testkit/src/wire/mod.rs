@@ -4,8 +4,12 @@
 //! keys), so everything here starts from an auth key the server already knows. The layers are
 //! kept apart the way the protocol layers them: [`framing`] cuts the TCP byte stream into
 //! packets, [`crypto`] turns packets into plaintext messages and back, and [`mtp`] understands
-//! the service messages (containers, gzip, acks, pings) that wrap the actual RPCs.
+//! the service messages (containers, gzip, acks, pings) that wrap the actual RPCs;
+//! [`sessions`] and [`salts`] are what the server keeps between messages: which sessions
+//! exist and which server salt each auth key must use.
 
 pub mod crypto;
 pub mod framing;
 pub mod mtp;
+pub mod salts;
+pub mod sessions;

@@ -27,8 +27,18 @@ pub const RPC_ERROR: u32 = 0x2144ca19;
 pub const GET_FUTURE_SALTS: u32 = 0xb921bd04;
 /// `future_salts#ae500895 req_msg_id:long now:int salts:vector<future_salt> = FutureSalts;`
 pub const FUTURE_SALTS: u32 = 0xae500895;
+/// `bad_msg_notification#a7eff811 bad_msg_id:long bad_msg_seqno:int error_code:int = BadMsgNotification;`
+pub const BAD_MSG_NOTIFICATION: u32 = 0xa7eff811;
+/// `bad_server_salt#edab447b bad_msg_id:long bad_msg_seqno:int error_code:int new_server_salt:long = BadMsgNotification;`
+pub const BAD_SERVER_SALT: u32 = 0xedab447b;
+/// The `error_code` of `bad_server_salt`: "incorrect server salt".
+pub const BAD_SALT_CODE: i32 = 48;
+/// `new_session_created#9ec20908 first_msg_id:long unique_id:long server_salt:long = NewSession;`
+pub const NEW_SESSION_CREATED: u32 = 0x9ec20908;
 /// `destroy_session#e7512126 session_id:long = DestroySessionRes;`
 pub const DESTROY_SESSION: u32 = 0xe7512126;
+/// `destroy_session_ok#e22045fc session_id:long = DestroySessionRes;`
+pub const DESTROY_SESSION_OK: u32 = 0xe22045fc;
 /// `destroy_session_none#62d350c9 session_id:long = DestroySessionRes;`
 pub const DESTROY_SESSION_NONE: u32 = 0x62d350c9;
 /// `http_wait#9299359f max_delay:int wait_after:int max_wait:int = HttpWait;`
@@ -66,7 +76,8 @@ pub enum Inbound {
         /// How many salts were asked for.
         num: i32,
     },
-    /// `destroy_session`, answered with `destroy_session_none`.
+    /// `destroy_session`, answered with `destroy_session_ok` when the server knew that
+    /// session, `destroy_session_none` otherwise.
     DestroySession {
         /// The request's message id.
         msg_id: i64,
@@ -209,38 +220,146 @@ pub fn pong(msg_id: i64, ping_id: i64) -> Vec<u8> {
     out
 }
 
-/// `future_salts` with `num` salts, all 0 (the testkit never rotates salts).
-pub fn future_salts(req_msg_id: i64, now: i32, num: i32) -> Vec<u8> {
-    let mut out = Vec::new();
+/// `future_salts`: sent top-level, never inside `rpc_result` (grammers blocks every request
+/// until it sees one, and matches it by `req_msg_id`).
+pub fn future_salts(req_msg_id: i64, now: i32, salts: &[super::salts::FutureSalt]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(20 + salts.len() * 16);
     FUTURE_SALTS.serialize(&mut out);
     req_msg_id.serialize(&mut out);
     now.serialize(&mut out);
-    let num = num.clamp(1, 64);
-    num.serialize(&mut out);
-    for i in 0..num {
-        (now + i * 3600).serialize(&mut out);
-        (now + (i + 1) * 3600).serialize(&mut out);
-        0i64.serialize(&mut out);
+    // `vector<future_salt>` is bare: a count, then bare `future_salt`s (no constructor ids).
+    (salts.len() as i32).serialize(&mut out);
+    for salt in salts {
+        salt.valid_since.serialize(&mut out);
+        salt.valid_until.serialize(&mut out);
+        salt.salt.serialize(&mut out);
     }
     out
 }
 
-/// `destroy_session_none` wrapped in `rpc_result`.
-pub fn destroy_session_none(req_msg_id: i64, session_id: i64) -> Vec<u8> {
+/// `bad_server_salt` for a rejected client message (`bad_msg_id` is the id of the outermost
+/// message, the container's when it was one: clients match either).
+pub fn bad_server_salt(bad_msg_id: i64, bad_msg_seqno: i32, new_server_salt: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(28);
+    BAD_SERVER_SALT.serialize(&mut out);
+    bad_msg_id.serialize(&mut out);
+    bad_msg_seqno.serialize(&mut out);
+    BAD_SALT_CODE.serialize(&mut out);
+    new_server_salt.serialize(&mut out);
+    out
+}
+
+/// `new_session_created`, sent before the answers to the message that created the session.
+pub fn new_session_created(first_msg_id: i64, unique_id: i64, server_salt: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(28);
+    NEW_SESSION_CREATED.serialize(&mut out);
+    first_msg_id.serialize(&mut out);
+    unique_id.serialize(&mut out);
+    server_salt.serialize(&mut out);
+    out
+}
+
+/// The lowest message id in a client message: the message's own, or for a container the
+/// lowest of its contents (a container's id must be above theirs). Malformed containers
+/// give the outer id; unwrapping reports them.
+pub fn first_msg_id(msg_id: i64, body: &[u8]) -> i64 {
+    if constructor_of(body) != Some(MSG_CONTAINER) {
+        return msg_id;
+    }
+    let mut cursor = Cursor::from_slice(&body[4..]);
+    let Ok(count) = i32::deserialize(&mut cursor) else {
+        return msg_id;
+    };
+    let mut lowest = msg_id;
+    for _ in 0..count.max(0) {
+        let (Ok(inner_id), Ok(_seq_no), Ok(len)) = (
+            i64::deserialize(&mut cursor),
+            i32::deserialize(&mut cursor),
+            i32::deserialize(&mut cursor),
+        ) else {
+            break;
+        };
+        lowest = lowest.min(inner_id);
+        let Ok(len) = usize::try_from(len) else {
+            break;
+        };
+        let mut skip = vec![0u8; len];
+        if cursor.read_exact(&mut skip).is_err() {
+            break;
+        }
+    }
+    lowest
+}
+
+/// `destroy_session_ok` (the session existed and is forgotten) or `destroy_session_none`,
+/// wrapped in `rpc_result`.
+pub fn destroy_session_res(req_msg_id: i64, session_id: i64, existed: bool) -> Vec<u8> {
     let mut inner = Vec::new();
-    DESTROY_SESSION_NONE.serialize(&mut inner);
+    if existed {
+        DESTROY_SESSION_OK.serialize(&mut inner);
+    } else {
+        DESTROY_SESSION_NONE.serialize(&mut inner);
+    }
     session_id.serialize(&mut inner);
     rpc_result(req_msg_id, &inner)
 }
 
 /// Whether a server message counts as content-related (odd seq_no) for the seq_no rules.
+///
+/// Notifications of an ignored message and `future_salts` need no acknowledgment
+/// (core.telegram.org/mtproto/service_messages_about_messages, service_messages), so they are
+/// not content-related; `new_session_created` "must be acknowledged", so it is.
 pub fn is_content_related(body: &[u8]) -> bool {
-    !matches!(constructor_of(body), Some(MSGS_ACK | MSG_CONTAINER))
+    !matches!(
+        constructor_of(body),
+        Some(MSGS_ACK | MSG_CONTAINER | BAD_SERVER_SALT | BAD_MSG_NOTIFICATION | FUTURE_SALTS)
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_msg_id_of_a_container_is_its_lowest_inner_id() {
+        let mut container = Vec::new();
+        MSG_CONTAINER.serialize(&mut container);
+        2i32.serialize(&mut container);
+        for id in [40i64, 36] {
+            id.serialize(&mut container);
+            1i32.serialize(&mut container);
+            8i32.serialize(&mut container);
+            container.extend_from_slice(&[0; 8]);
+        }
+        assert_eq!(first_msg_id(44, &container), 36);
+        assert_eq!(first_msg_id(44, &[1, 2, 3, 4]), 44);
+    }
+
+    #[test]
+    fn service_notifications_decode_as_grammers_types() {
+        use grammers_tl_types::{self as tl, Deserializable as _};
+        let bad = bad_server_salt(12, 3, 99);
+        match tl::enums::BadMsgNotification::from_bytes(&bad).unwrap() {
+            tl::enums::BadMsgNotification::BadServerSalt(x) => {
+                assert_eq!((x.bad_msg_id, x.bad_msg_seqno, x.error_code), (12, 3, 48));
+                assert_eq!(x.new_server_salt, 99);
+            }
+            other => panic!("{other:?}"),
+        }
+        let created = new_session_created(1, 2, 3);
+        let tl::enums::NewSession::Created(x) =
+            tl::enums::NewSession::from_bytes(&created).unwrap();
+        assert_eq!((x.first_msg_id, x.unique_id, x.server_salt), (1, 2, 3));
+        let salts = [super::super::salts::FutureSalt {
+            valid_since: 10,
+            valid_until: 20,
+            salt: 7,
+        }];
+        let tl::enums::FutureSalts::Salts(x) =
+            tl::enums::FutureSalts::from_bytes(&future_salts(5, 11, &salts)).unwrap();
+        assert_eq!((x.req_msg_id, x.now, x.salts.0.len()), (5, 11, 1));
+        assert_eq!(x.salts.0[0].salt, 7);
+    }
 
     #[test]
     fn containers_and_gzip_unwrap_in_order() {
