@@ -372,6 +372,17 @@ impl TestKit {
         Ok(self.shared.sessions.set_rotation(period, overlap)?)
     }
 
+    /// Waits until the salts current now are refused (the next salt window started and the
+    /// overlap passed): a client's next message after this meets a salt rotation. With
+    /// [`TestKit::rotate_salts`] this is seconds; with Telegram's timing, up to 90 minutes.
+    pub async fn salt_rotation(&self) {
+        let expires = self.shared.sessions.current_salts_expire_at();
+        let expires = std::time::UNIX_EPOCH + Duration::from_secs(expires.max(0) as u64);
+        if let Ok(left) = expires.duration_since(std::time::SystemTime::now()) {
+            tokio::time::sleep(left).await;
+        }
+    }
+
     /// What the MTProto service layer did so far: salts refused, sessions created, future
     /// salts served.
     pub fn service_stats(&self) -> ServiceStats {

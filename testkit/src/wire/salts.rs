@@ -161,6 +161,12 @@ impl SaltSchedule {
         into_window < self.overlap && salt == self.salt_of(key_id, index - 1)
     }
 
+    /// The Unix time from which the salt current at `now` is refused: the next window has
+    /// started and the overlap passed.
+    pub fn current_expires_at(&self, now: i64) -> i64 {
+        (self.window(now) + 1) * self.period + self.overlap
+    }
+
     /// The answer to `get_future_salts num`: the current salt and the ones after it,
     /// `num` clamped to 1..=64 as Telegram does.
     pub fn future(&self, key_id: i64, now: i64, num: i32) -> Vec<FutureSalt> {

@@ -171,6 +171,13 @@ impl Sessions {
             .current(key_id, SaltSchedule::unix_now())
     }
 
+    /// The Unix time from which the salts current now are refused.
+    pub fn current_salts_expire_at(&self) -> i64 {
+        self.lock()
+            .schedule
+            .current_expires_at(SaltSchedule::unix_now())
+    }
+
     /// The answer to `get_future_salts num` for `key_id`: the server's `now` and the salts.
     pub fn future_salts(&self, key_id: i64, num: i32) -> (i32, Vec<FutureSalt>) {
         let now = SaltSchedule::unix_now();
