@@ -1,7 +1,10 @@
 //! Flood waits: Telegram's "too many requests, wait N seconds", as a typed value.
 //!
 //! Telegram answers a request sent too often with an RPC error of code 420 and a wait in
-//! seconds (`FLOOD_WAIT_31`, `SLOWMODE_WAIT_10`, `FLOOD_PREMIUM_WAIT_5`). oxygram sleeps
+//! seconds (`FLOOD_WAIT_31`, `SLOWMODE_WAIT_10`, `FLOOD_PREMIUM_WAIT_5`). A slow-mode wait
+//! (one group's limit on how often a member posts) is a [`FloodWait`] too, told apart by
+//! [`FloodWait::is_slow_mode`]. `400 PEER_FLOOD` is not a wait at all: see
+//! [`crate::PeerFlood`]. oxygram sleeps
 //! through waits up to `[telegram] flood_sleep_threshold_secs` (default 10 s, like Pyrogram's
 //! `sleep_threshold`) and retries the request once, logging a warning that names the request
 //! and the wait. A longer wait is returned at once, so a handler is not silently stuck for
@@ -87,38 +90,40 @@ impl FloodWait {
     /// (an [`InvocationError`] wrapped in an [`oxygram::Error`](crate::Error), a boxed error,
     /// or an error type of your own that keeps its source).
     pub fn find(error: &(dyn StdError + 'static)) -> Option<FloodWait> {
-        let mut current = Some(error);
-        while let Some(error) = current {
-            if let Some(invocation) = error.downcast_ref::<InvocationError>() {
-                return FloodWait::from_error(invocation);
-            }
-            current = error.source();
-        }
-        None
+        crate::error_chain::invocation_error(error).and_then(FloodWait::from_error)
     }
 
     /// The flood wait in a handler's error value, whatever its type, when it is one of the
     /// types handlers return (`InvocationError`, `oxygram::Error`, a boxed error).
     pub(crate) fn in_handler_error<E: Any>(error: &E) -> Option<FloodWait> {
-        let error: &dyn Any = error;
-        if let Some(e) = error.downcast_ref::<InvocationError>() {
-            return FloodWait::from_error(e);
-        }
-        if let Some(e) = error.downcast_ref::<crate::Error>() {
-            return FloodWait::find(e);
-        }
-        if let Some(e) = error.downcast_ref::<Box<dyn StdError + Send + Sync>>() {
-            return FloodWait::find(&**e);
-        }
-        if let Some(e) = error.downcast_ref::<Box<dyn StdError + Send>>() {
-            return FloodWait::find(&**e);
-        }
-        if let Some(e) = error.downcast_ref::<Box<dyn StdError>>() {
-            return FloodWait::find(&**e);
-        }
-        None
+        crate::error_chain::in_handler_error(error).and_then(FloodWait::from_error)
+    }
+
+    /// Whether this is a slow-mode wait (`SLOWMODE_WAIT_X`): the group's admins allow one
+    /// message per member every so often, and the wait is until this member may post again
+    /// in that group. Unlike a `FLOOD_WAIT`, it is about one chat, not the account, so other
+    /// chats can still be written to meanwhile.
+    ///
+    /// ```
+    /// use oxygram::FloodWait;
+    /// use oxygram::grammers::InvocationError;
+    /// use oxygram::grammers::sender::RpcError;
+    ///
+    /// let slow = InvocationError::Rpc(RpcError {
+    ///     code: 420,
+    ///     name: "SLOWMODE_WAIT".into(),
+    ///     value: Some(25),
+    ///     caused_by: None,
+    /// });
+    /// assert!(FloodWait::from_error(&slow).unwrap().is_slow_mode());
+    /// ```
+    pub fn is_slow_mode(&self) -> bool {
+        self.error == SLOW_MODE_WAIT
     }
 }
+
+/// The name grammers gives `SLOWMODE_WAIT_X` (the number goes to the error's value).
+const SLOW_MODE_WAIT: &str = "SLOWMODE_WAIT";
 
 impl fmt::Display for FloodWait {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -185,6 +190,13 @@ mod tests {
     #[test]
     fn code_420_with_a_wait_is_a_flood_wait_naming_the_request() {
         let flood = rpc(420, "SLOWMODE_WAIT", Some(12)).flood_wait().unwrap();
+        assert!(flood.is_slow_mode());
+        assert!(
+            !rpc(420, "FLOOD_WAIT", Some(3))
+                .flood_wait()
+                .unwrap()
+                .is_slow_mode()
+        );
         assert_eq!(flood.wait, Duration::from_secs(12));
         assert_eq!(flood.request, "messages.sendMessage");
         assert_eq!(flood.error, "SLOWMODE_WAIT");

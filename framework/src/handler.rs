@@ -8,7 +8,8 @@
 //!
 //! A handler's return value becomes an [`Outcome`] through [`IntoOutcome`]: `()`,
 //! `Result<(), E>` for any `E: Display`, [`Propagation`] or `Result<Propagation, E>`. An
-//! error that is a flood wait Telegram imposed stays typed ([`HandlerError::RateLimited`]).
+//! error that is a flood wait Telegram imposed stays typed ([`HandlerError::RateLimited`]),
+//! and so does a `PEER_FLOOD` ([`HandlerError::PeerFlooded`]).
 
 use std::fmt;
 use std::future::Future;
@@ -18,6 +19,7 @@ use crate::dispatch::UpdateContext;
 use crate::extract::{Rejection, StartupContext, StartupError};
 use crate::filters::Filter;
 use crate::flood::FloodWait;
+use crate::peer_flood::PeerFlood;
 
 /// A boxed, sendable future: what a handler call returns once type-erased.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -226,6 +228,14 @@ pub enum HandlerError {
         /// `e.to_string()`.
         message: String,
     },
+    /// The handler returned `Err(e)` where `e` is, or wraps, `400 PEER_FLOOD`: the account
+    /// is limited for messaging strangers (see [`crate::peer_flood`]); not retried.
+    PeerFlooded {
+        /// Which request Telegram refused.
+        peer_flood: PeerFlood,
+        /// `e.to_string()`.
+        message: String,
+    },
 }
 
 impl HandlerError {
@@ -244,27 +254,54 @@ impl HandlerError {
     pub fn flood_wait(&self) -> Option<&FloodWait> {
         match self {
             HandlerError::RateLimited { flood_wait, .. } => Some(flood_wait),
-            HandlerError::Returned(_) | HandlerError::Panicked(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The `PEER_FLOOD` that made the handler fail, if that is what happened.
+    ///
+    /// ```no_run
+    /// oxygram::App::new()
+    ///     .on_error(|failure| async move {
+    ///         if let Some(limited) = failure.error.peer_flood() {
+    ///             eprintln!("{}: {limited}", failure.handler);
+    ///         }
+    ///     })
+    ///     .run()
+    ///     .unwrap();
+    /// ```
+    pub fn peer_flood(&self) -> Option<&PeerFlood> {
+        match self {
+            HandlerError::PeerFlooded { peer_flood, .. } => Some(peer_flood),
+            _ => None,
         }
     }
 
     /// What a handler's `Err(e)` becomes.
     fn returned<E: fmt::Display + 'static>(error: E) -> Self {
         let message = error.to_string();
-        match FloodWait::in_handler_error(&error) {
-            Some(flood_wait) => HandlerError::RateLimited {
+        if let Some(flood_wait) = FloodWait::in_handler_error(&error) {
+            return HandlerError::RateLimited {
                 flood_wait,
                 message,
-            },
-            None => HandlerError::Returned(message),
+            };
         }
+        if let Some(peer_flood) = PeerFlood::in_handler_error(&error) {
+            return HandlerError::PeerFlooded {
+                peer_flood,
+                message,
+            };
+        }
+        HandlerError::Returned(message)
     }
 }
 
 impl fmt::Display for HandlerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            HandlerError::Returned(e) | HandlerError::RateLimited { message: e, .. } => {
+            HandlerError::Returned(e)
+            | HandlerError::RateLimited { message: e, .. }
+            | HandlerError::PeerFlooded { message: e, .. } => {
                 write!(f, "returned an error: {e}")
             }
             HandlerError::Panicked(msg) => write!(f, "panicked: {msg}"),
@@ -365,6 +402,31 @@ mod tests {
         }
         let stop: Result<Propagation, std::io::Error> = Ok(Propagation::Stop);
         assert!(matches!(stop.into_outcome(), Outcome::Stop));
+    }
+
+    #[test]
+    fn telegram_limits_in_returned_errors_stay_typed() {
+        use grammers_mtsender::{InvocationError, RpcError};
+        let rpc = |code, name: &str, value| {
+            let error: BoxError = Box::new(InvocationError::Rpc(RpcError {
+                code,
+                name: name.into(),
+                value,
+                caused_by: None,
+            }));
+            HandlerError::returned(error)
+        };
+        let flooded = rpc(400, "PEER_FLOOD", None);
+        assert!(matches!(flooded, HandlerError::PeerFlooded { .. }));
+        assert!(flooded.peer_flood().is_some() && flooded.flood_wait().is_none());
+        assert!(flooded.to_string().contains("PEER_FLOOD"), "{flooded}");
+        let slow = rpc(420, "SLOWMODE_WAIT", Some(30));
+        assert!(slow.flood_wait().unwrap().is_slow_mode());
+        assert!(slow.peer_flood().is_none());
+        assert!(matches!(
+            rpc(400, "MESSAGE_EMPTY", None),
+            HandlerError::Returned(_)
+        ));
     }
 
     #[test]

@@ -17,7 +17,8 @@
 //! - [`dispatch`]: groups, propagation, per-chat order, bounded concurrency.
 //! - [`extract`]: typed handler arguments (`Message`, `Args<T>`, `State<T>`, `Config<T>`...).
 //! - [`filters`]: built-in filters and their `&`, `|`, `!` combinators.
-//! - [`flood`]: flood waits as a typed [`FloodWait`], and the threshold oxygram sleeps under.
+//! - [`flood`]: flood waits as a typed [`FloodWait`] (slow mode included), and the threshold
+//!   oxygram sleeps under; [`peer_flood`]: `PEER_FLOOD` as a typed [`PeerFlood`].
 //! - [`command`]: `/cmd@bot args` parsing.
 //! - [`plugin`]: plugin names and `[plugins] include/exclude`.
 //! - [`state`]: shared state registered with [`App::state`].
@@ -32,12 +33,14 @@ pub mod command;
 pub mod config;
 pub mod dispatch;
 pub mod error;
+mod error_chain;
 pub mod extract;
 pub mod filters;
 pub mod flood;
 pub mod handler;
 pub mod log;
 pub mod login;
+pub mod peer_flood;
 pub mod plugin;
 pub mod prelude;
 mod runtime;
@@ -57,3 +60,4 @@ pub use flood::{FloodWait, FloodWaitExt};
 /// `tl`), re-exported so apps use the exact same version.
 pub use grammers_client as grammers;
 pub use oxygram_macros::handler;
+pub use peer_flood::{PeerFlood, PeerFloodExt};

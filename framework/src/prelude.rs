@@ -24,6 +24,7 @@ pub use crate::extract::{
 pub use crate::filters::{self, Filter, UserRef};
 pub use crate::flood::{FloodWait, FloodWaitExt};
 pub use crate::handler::{BoxError, Propagation};
+pub use crate::peer_flood::{PeerFlood, PeerFloodExt};
 pub use oxygram_macros::handler;
 
 /// `Result<()>` in handlers: `?` works on any error type.

@@ -1,5 +1,6 @@
 //! Reliability of the runtime against a local Telegram (the testkit) with injected faults:
-//! crashes between checkpoints, silently stalled pushes, flood waits.
+//! crashes between checkpoints, silently stalled pushes, flood waits, transient server
+//! errors, `PEER_FLOOD`.
 //!
 //! One test binary (one link of the SQLite-heavy stack) with one `#[handler]` whose behaviour
 //! each test sets through its [`Seen`] state.
@@ -9,6 +10,7 @@ mod support;
 use std::time::Duration;
 
 use oxygram::prelude::*;
+use oxygram_testkit::TransientError;
 use support::{Env, RunningApp, Seen, WAIT, wait_until};
 
 /// Records every text; `block` never finishes while [`Seen::blocking`] is set.
@@ -23,7 +25,8 @@ async fn record(msg: Message, seen: State<Seen>) -> Result<()> {
     Ok(())
 }
 
-/// `/reply` answers `pong`; a failed answer is recorded (with its flood wait) and returned.
+/// `/reply` answers `pong`; a failed answer is recorded (with its flood wait or peer flood)
+/// and returned.
 #[oxygram::handler(command = "reply")]
 async fn reply(msg: Message, seen: State<Seen>) -> Result<()> {
     seen.start("/reply");
@@ -35,6 +38,9 @@ async fn reply(msg: Message, seen: State<Seen>) -> Result<()> {
         Err(error) => {
             if let Some(flood) = error.flood_wait() {
                 seen.flood("handler", flood);
+            }
+            if let Some(limited) = error.peer_flood() {
+                seen.peer_flood("handler", limited);
             }
             Err(error.into())
         }
@@ -55,6 +61,9 @@ fn app_with(env: &Env, seen: &Seen, telegram_extra: &str, extra: &str) -> oxygra
             async move {
                 if let Some(flood) = failure.error.flood_wait() {
                     seen.flood("error hook", flood.clone());
+                }
+                if let Some(limited) = failure.error.peer_flood() {
+                    seen.peer_flood("error hook", limited.clone());
                 }
             }
         })
@@ -235,5 +244,97 @@ fn a_long_flood_wait_reaches_the_handler_and_the_error_hook_typed() {
     }
     // Not slept and retried: the retry would have succeeded and answered.
     assert_eq!(seen.finished("/reply"), 0);
+    assert_eq!(env.user("alice").drain_messages(), []);
+}
+
+/// The errors each `messages.sendMessage` got, in order (`None`: it went through).
+fn send_outcomes(env: &Env) -> Vec<Option<String>> {
+    env.kit
+        .rpc_log()
+        .into_iter()
+        .filter(|call| call.method == "messages.sendMessage")
+        .map(|call| call.error)
+        .collect()
+}
+
+/// Two `500 INTERNAL` answers in a row are retried with backoff: the handler's reply arrives
+/// once, the handler never sees an error.
+#[test]
+fn a_reply_survives_two_internal_server_errors() {
+    let env = Env::start();
+    let seen = Seen::default();
+    let running = RunningApp::start(app(&env, &seen, ""));
+    env.kit
+        .fail_next_transient("messages.sendMessage", 2, TransientError::Internal);
+    env.send("alice", "/reply");
+    let answer = env
+        .block_on(env.user("alice").next_message(WAIT))
+        .expect("the answer after two retries");
+    assert_eq!(answer.text, "pong");
+    running.stop();
+    assert_eq!(seen.finished("/reply"), 1);
+    assert_eq!(
+        send_outcomes(&env),
+        [
+            Some("INTERNAL".to_string()),
+            Some("INTERNAL".to_string()),
+            None
+        ]
+    );
+    assert_eq!(env.user("alice").drain_messages(), [], "delivered once");
+}
+
+/// `-503 Timeout` (and `-500 No workers running`) are transient too: retried, then answered.
+#[test]
+fn negative_timeout_and_no_workers_are_retried() {
+    let env = Env::start();
+    let seen = Seen::default();
+    let running = RunningApp::start(app(&env, &seen, ""));
+    for (error, name) in [
+        (TransientError::Timeout, "Timeout"),
+        (TransientError::NoWorkersRunning, "No workers running"),
+    ] {
+        let before = send_outcomes(&env).len();
+        env.kit
+            .fail_next_transient("messages.sendMessage", 1, error);
+        env.send("alice", "/reply");
+        let answer = env
+            .block_on(env.user("alice").next_message(WAIT))
+            .expect("the answer after the retry");
+        assert_eq!(answer.text, "pong");
+        assert_eq!(
+            send_outcomes(&env)[before..],
+            [Some(name.to_string()), None]
+        );
+    }
+    running.stop();
+    assert_eq!(seen.finished("/reply"), 2);
+}
+
+/// `400 PEER_FLOOD` is not retried: the handler gets it typed, and so does the error hook.
+#[test]
+fn peer_flood_reaches_the_handler_and_the_error_hook_typed() {
+    let env = Env::start();
+    let seen = Seen::default();
+    let running = RunningApp::start(app(&env, &seen, ""));
+    env.kit
+        .fail_next("messages.sendMessage", 1, 400, "PEER_FLOOD");
+    env.send("alice", "/reply");
+    wait_until("the peer flood to reach the error hook", || {
+        seen.peer_floods().len() == 2
+    });
+    running.stop();
+    let limited = seen.peer_floods();
+    assert_eq!(limited[0].0, "handler");
+    assert_eq!(limited[1].0, "error hook");
+    for (_, limited) in &limited {
+        assert_eq!(limited.request, "messages.sendMessage");
+    }
+    assert_eq!(seen.floods(), [], "not a flood wait");
+    assert_eq!(
+        send_outcomes(&env),
+        [Some("PEER_FLOOD".to_string())],
+        "not retried"
+    );
     assert_eq!(env.user("alice").drain_messages(), []);
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use oxygram::{App, Config, FloodWait};
+use oxygram::{App, Config, FloodWait, PeerFlood};
 use oxygram_testkit::{Bot, ScriptedUser, TestKit, User, World};
 
 pub const API_ID: i32 = 12345;
@@ -147,6 +147,7 @@ struct SeenInner {
     started: HashMap<String, u32>,
     finished: HashMap<String, u32>,
     floods: Vec<(&'static str, FloodWait)>,
+    peer_floods: Vec<(&'static str, PeerFlood)>,
 }
 
 impl Seen {
@@ -174,6 +175,15 @@ impl Seen {
 
     pub fn floods(&self) -> Vec<(&'static str, FloodWait)> {
         self.lock().floods.clone()
+    }
+
+    /// Records a `PEER_FLOOD` seen by `whom` (the handler, the error hook).
+    pub fn peer_flood(&self, whom: &'static str, limited: PeerFlood) {
+        self.lock().peer_floods.push((whom, limited));
+    }
+
+    pub fn peer_floods(&self) -> Vec<(&'static str, PeerFlood)> {
+        self.lock().peer_floods.clone()
     }
 
     pub fn started(&self, text: &str) -> u32 {
