@@ -78,4 +78,9 @@ async fn telethon_bot_receives_and_replies() {
         .filter(|c| c.error.as_deref() == Some("METHOD_NOT_SUPPORTED_BY_TESTKIT"))
         .collect();
     assert!(unsupported.is_empty(), "{unsupported:?}");
+    // Telethon met the service layer as Telegram runs it: its first message (salt 0) was
+    // refused with bad_server_salt and resent, and its session was created.
+    let service = kit.service_stats();
+    assert!(service.bad_server_salts >= 1, "{service:?}");
+    assert!(service.sessions_created >= 1, "{service:?}");
 }
