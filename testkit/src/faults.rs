@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::rpc::RpcFail;
 
 /// The transient server errors Telegram answers when it, not the request, is at fault; the
-/// request may be sent again (core.telegram.org/api/errors, "500 INTERNAL_SERVER_ERROR").
+/// request may be sent again (core.telegram.org/api/errors, "500 INTERNAL").
 ///
 /// Telethon names the ones seen in the wild (`telethon/errors/rpcbaseerrors.py`:
 /// `ServerError` "code = 500 # Also witnessed as -500", `TimedOutError` "code = 503 # Only

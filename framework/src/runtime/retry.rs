@@ -17,9 +17,11 @@
 //!
 //! Transient server errors are retried too: RPC errors of code 500..=599 (`500 INTERNAL`,
 //! `500 RPC_CALL_FAIL`, ...) and the negative ones Telegram also sends (`-500 No workers
-//! running`, `-503 Timeout`) say Telegram, not the request, failed, and that the same
-//! request may work a moment later (core.telegram.org/api/errors: "500
-//! INTERNAL_SERVER_ERROR ... the request may be retried"). grammers retries none of them.
+//! running`, `-503 Timeout`) say Telegram, not the request, failed (core.telegram.org/api/
+//! errors, "500 INTERNAL": "an internal server error occurred while a request was being
+//! processed"), so the same request may work a moment later (grammers' own doc of
+//! `InvocationError::Rpc`: "If the server is suffering from temporary issues, the request
+//! may be retried after some time"). grammers itself retries none of them.
 //! They are retried [`TRANSIENT_TRIES`] times with doubling pauses from
 //! [`TRANSIENT_FIRST_PAUSE`] (0.5, 1, 2, 4 s: 7.5 s in all), each retry logged at debug; the
 //! last failure goes back to the caller. Resending a send is safe for the same reason as
