@@ -21,6 +21,9 @@ const MAX_TEXT: usize = 4096;
 pub(crate) struct Sent {
     pub(crate) copy: StoredMessage,
     pub(crate) pts: i32,
+    /// The `seq` the sender's full `updates` took (0 when it went out short or in a channel):
+    /// the answer to the sending connection carries the same number.
+    pub(crate) seq: i32,
 }
 
 /// Where a message goes.
@@ -168,10 +171,16 @@ impl State {
                         users.clone(),
                         chats.clone(),
                     );
-                    let updates = self.updates_for(owner, vec![update], &users, &chats);
+                    // Pushed short whenever Telegram can: without the sender's user object,
+                    // even to an account that never met them (clients fetch the difference,
+                    // which carries the users: `rpc/updates.rs`).
+                    let (updates, seq) = match tl_build::short_message(&copy, owner, pts) {
+                        Some(short) => (short, 0),
+                        None => self.sequenced_updates_for(owner, vec![update], &users, &chats),
+                    };
                     if owner == from {
                         self.push(owner, &updates, origin_conn);
-                        sent = Some(Sent { copy, pts });
+                        sent = Some(Sent { copy, pts, seq });
                     } else {
                         self.push(owner, &updates, None);
                         self.accounts
@@ -212,20 +221,23 @@ impl State {
                         }
                     }
                 }
-                sent = Some(Sent { copy, pts });
+                sent = Some(Sent { copy, pts, seq: 0 });
             }
         }
         Ok(sent.expect("the sender is always in the audience"))
     }
 
     /// The answer the sender's client gets for a new message (`random_id` maps it).
+    /// It carries the `seq` the message took in the sender's sequence, so the sending
+    /// connection and the sender's other connections agree on it.
     pub(crate) fn sent_answer(&self, from: i64, sent: &Sent, random_id: i64) -> tl::enums::Updates {
         let update = tl_build::update_new_message(&sent.copy, from, sent.pts);
-        self.updates_for(
+        self.updates_with_seq(
             from,
             vec![tl_build::update_message_id(sent.copy.id, random_id), update],
             &sent.copy.user_ids(),
             &sent.copy.chat_refs(),
+            sent.seq,
         )
     }
 
@@ -317,7 +329,7 @@ impl State {
                     users.clone(),
                     chats.clone(),
                 );
-                let updates = self.updates_for(owner, vec![update], &users, &chats);
+                let (updates, _) = self.sequenced_updates_for(owner, vec![update], &users, &chats);
                 if owner == editor {
                     self.push(owner, &updates, origin_conn);
                     answer = Some(updates);
@@ -377,7 +389,9 @@ impl State {
                 Vec::new(),
                 Vec::new(),
             );
-            let updates = self.updates_for(owner, vec![update], &[], &[]);
+            // A deletion names no users or chats: Telegram sends such a lone update as
+            // `updateShort`, outside `seq` (the caller itself gets `affectedMessages`).
+            let updates = tl_build::update_short(update, now());
             if owner == caller {
                 self.push(owner, &updates, origin_conn);
                 answer = (pts, count);

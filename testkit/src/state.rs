@@ -634,7 +634,8 @@ impl State {
             .collect()
     }
 
-    /// Wraps updates for `viewer` with the users and chats they mention.
+    /// Wraps updates for `viewer` with the users and chats they mention, with `seq` 0: for
+    /// updates outside the account's sequence (channel updates, bot queries) and replays.
     pub(crate) fn updates_for(
         &self,
         viewer: i64,
@@ -642,11 +643,49 @@ impl State {
         users: &[i64],
         chats: &[PeerRef],
     ) -> tl::enums::Updates {
+        self.updates_with_seq(viewer, updates, users, chats, 0)
+    }
+
+    /// Like [`State::updates_for`], but a container holding updates of the account's own
+    /// box (new, edited, deleted private and basic-group messages) takes the account's next
+    /// `seq`, as Telegram numbers them (core.telegram.org/api/updates: "seq ... the sequence
+    /// of `updates` and `updatesCombined`"; channel-only containers come with `seq = 0`).
+    /// Clients apply such a container only when its `seq` follows theirs, and fetch the
+    /// difference on a gap. Returns the container and the `seq` it took (0 if none).
+    pub(crate) fn sequenced_updates_for(
+        &mut self,
+        viewer: i64,
+        updates: Vec<tl::enums::Update>,
+        users: &[i64],
+        chats: &[PeerRef],
+    ) -> (tl::enums::Updates, i32) {
+        let seq = if updates.iter().any(in_account_sequence) {
+            let account = self.accounts.get_mut(&viewer).expect("viewer exists");
+            account.seq += 1;
+            account.seq
+        } else {
+            0
+        };
+        (
+            self.updates_with_seq(viewer, updates, users, chats, seq),
+            seq,
+        )
+    }
+
+    pub(crate) fn updates_with_seq(
+        &self,
+        viewer: i64,
+        updates: Vec<tl::enums::Update>,
+        users: &[i64],
+        chats: &[PeerRef],
+        seq: i32,
+    ) -> tl::enums::Updates {
         tl_build::updates(
             updates,
             self.users_for(viewer, users),
             self.chats_for(viewer, chats),
             now(),
+            seq,
         )
     }
 
@@ -714,6 +753,19 @@ impl State {
         });
         (pts, update)
     }
+}
+
+/// Whether an update belongs to the account's own box (and so to its `seq`), not a channel's.
+fn in_account_sequence(update: &tl::enums::Update) -> bool {
+    matches!(
+        update,
+        tl::enums::Update::NewMessage(_)
+            | tl::enums::Update::EditMessage(_)
+            | tl::enums::Update::DeleteMessages(_)
+            | tl::enums::Update::PinnedMessages(_)
+            | tl::enums::Update::ReadHistoryInbox(_)
+            | tl::enums::Update::ReadHistoryOutbox(_)
+    )
 }
 
 impl Account {

@@ -256,7 +256,7 @@ pub(crate) fn input_user(
 ) -> Result<i64, RpcFail> {
     match input {
         tl::enums::InputUser::UserSelf => caller.me(),
-        tl::enums::InputUser::User(u) => check_hash(state, u.user_id, u.access_hash)
+        tl::enums::InputUser::User(u) => check_hash(state, caller, u.user_id, u.access_hash)
             .ok_or_else(|| RpcFail::bad_request("USER_ID_INVALID")),
         tl::enums::InputUser::FromMessage(u) => state
             .accounts
@@ -276,7 +276,7 @@ pub(crate) fn input_peer(
     let invalid = || RpcFail::bad_request("PEER_ID_INVALID");
     match input {
         tl::enums::InputPeer::PeerSelf => caller.me().map(PeerRef::User),
-        tl::enums::InputPeer::User(u) => check_hash(state, u.user_id, u.access_hash)
+        tl::enums::InputPeer::User(u) => check_hash(state, caller, u.user_id, u.access_hash)
             .map(PeerRef::User)
             .ok_or_else(invalid),
         tl::enums::InputPeer::UserFromMessage(u) => state
@@ -338,10 +338,23 @@ pub(crate) fn reply_to_id(reply_to: &Option<tl::enums::InputReplyTo>) -> Option<
     }
 }
 
-fn check_hash(state: &State, id: i64, access_hash: i64) -> Option<i64> {
-    state
-        .accounts
-        .get(&id)
-        .filter(|a| a.access_hash == access_hash)
-        .map(|a| a.id)
+/// The user `id` if `access_hash` is one `caller` may use for them.
+///
+/// Besides the real hash, a bot may pass `access_hash = 0` for a user who messaged it
+/// privately: Telethon relies on it ("If we're a bot and the user has messaged us privately
+/// users.getUsers will work with access_hash = 0", `telethon/client/users.py`,
+/// `get_input_entity`), and TDLib's `UserManager::get_input_user` sends 0 for bots. It is
+/// how a bot answers a first message that arrived short, without the user's object.
+fn check_hash(state: &State, caller: &Caller, id: i64, access_hash: i64) -> Option<i64> {
+    let account = state.accounts.get(&id)?;
+    if account.access_hash == access_hash {
+        return Some(id);
+    }
+    let bot = caller.me().ok().filter(|me| state.account(*me).is_bot())?;
+    let messaged = state
+        .account(bot)
+        .messages
+        .values()
+        .any(|m| m.peer == PeerRef::User(id));
+    (access_hash == 0 && messaged).then_some(id)
 }
