@@ -124,10 +124,11 @@ impl State {
         let global_id = self.next_global();
         let date = now();
         // The replied-to message as the sender sees it; each box maps it to its own copy.
-        let reply_global = draft
+        let replied = draft
             .reply_to
-            .and_then(|id| self.message_in(from, to, id).ok())
-            .map(|m| (m.global_id, m.id));
+            .and_then(|id| self.message_in(from, to, id).ok());
+        let reply_global = replied.map(|m| (m.global_id, m.id));
+        let replied_from = replied.map(|m| m.from);
         let template = StoredMessage {
             id: 0,
             global_id,
@@ -148,6 +149,12 @@ impl State {
         match audience {
             Audience::Boxes(boxes) => {
                 for (owner, peer) in boxes {
+                    // What privacy mode hides from a bot in a basic group is still in its box
+                    // (it can fetch a message it is asked about, e.g. the target of a replied
+                    // command, as the Bot API's `reply_to_message` shows), but it is no update
+                    // for the bot: no pts, no push.
+                    let hidden = matches!(to, PeerRef::Chat(chat)
+                        if !self.receives(owner, &self.rooms[&chat], &template, replied_from));
                     let account = self.accounts.get_mut(&owner).expect("audience exists");
                     let mut copy = template.clone();
                     copy.id = account.next_id();
@@ -163,6 +170,9 @@ impl State {
                             .map(|m| m.id)
                     });
                     account.messages.insert(copy.id, copy.clone());
+                    if hidden {
+                        continue;
+                    }
                     let (users, chats) = (copy.user_ids(), copy.chat_refs());
                     let (pts, update) = self.log_account_update(
                         owner,
@@ -208,6 +218,11 @@ impl State {
                     users.clone(),
                 );
                 for member in members {
+                    // The channel's one box holds the message; privacy mode only keeps it from
+                    // the bots it hides it from (and `getChannelDifference` leaves it out).
+                    if !self.receives(member, &self.rooms[&channel], &copy, replied_from) {
+                        continue;
+                    }
                     let update = tl_build::update_new_message(&copy, member, pts);
                     let updates = self.updates_for(member, vec![update], &users, &[copy.peer]);
                     if member == from {
@@ -223,6 +238,11 @@ impl State {
                 }
                 sent = Some(Sent { copy, pts, seq: 0 });
             }
+        }
+        if self.accounts[&from].is_bot()
+            && let Some(room) = self.rooms.get_mut(&to.bare_id()).filter(|r| r.peer() == to)
+        {
+            room.last_bot_sender = Some(from);
         }
         Ok(sent.expect("the sender is always in the audience"))
     }
@@ -292,7 +312,14 @@ impl State {
                 |pts| tl_build::update_edit_message(&copy, editor, pts),
                 users.clone(),
             );
+            let replied_from = copy
+                .reply_to
+                .and_then(|id| self.rooms[&channel].messages.get(&id))
+                .map(|m| m.from);
             for member in members {
+                if !self.receives(member, &self.rooms[&channel], &copy, replied_from) {
+                    continue;
+                }
                 let update = tl_build::update_edit_message(&copy, member, pts);
                 let updates = self.updates_for(member, vec![update], &users, &[peer]);
                 if member == editor {
@@ -321,6 +348,16 @@ impl State {
                 let message = account.messages.get_mut(&message_id).expect("listed above");
                 apply(message);
                 let copy = message.clone();
+                // Privacy mode hides the edit of a message it hid from a bot.
+                if let PeerRef::Chat(chat) = copy.peer {
+                    let replied_from = copy
+                        .reply_to
+                        .and_then(|id| self.accounts[&owner].messages.get(&id))
+                        .map(|m| m.from);
+                    if !self.receives(owner, &self.rooms[&chat], &copy, replied_from) {
+                        continue;
+                    }
+                }
                 let (users, chats) = (copy.user_ids(), copy.chat_refs());
                 let (_, update) = self.log_account_update(
                     owner,

@@ -79,6 +79,8 @@ pub(crate) struct Account {
     pub(crate) observed: Observations,
     /// Commands a bot registered with `bots.setBotCommands`.
     pub(crate) bot_commands: Vec<BotCommand>,
+    /// A bot's privacy mode in groups (see [`crate::Bot::privacy`]); ignored for users.
+    pub(crate) privacy: bool,
 }
 
 impl Account {
@@ -142,6 +144,11 @@ pub(crate) struct Room {
     pub(crate) log: Vec<LoggedUpdate>,
     pub(crate) messages: BTreeMap<i32, StoredMessage>,
     pub(crate) next_message_id: i32,
+    /// Members with admin rights (the creator always has them).
+    pub(crate) admins: Vec<i64>,
+    /// The bot that sent the group's latest bot message: in privacy mode, unaddressed
+    /// commands go to it.
+    pub(crate) last_bot_sender: Option<i64>,
 }
 
 impl Room {
@@ -352,12 +359,13 @@ impl State {
                     what: "bot token must look like `<numeric id>:<secret>`".into(),
                 })?;
             let username = bot.username.clone();
+            let privacy = bot.privacy;
             let first_name = bot
                 .name
                 .clone()
                 .or_else(|| username.clone())
                 .unwrap_or_else(|| format!("Bot {id}"));
-            state.insert(Account::new(
+            let mut account = Account::new(
                 id,
                 AccountKind::Bot {
                     token: bot.token.clone(),
@@ -366,7 +374,9 @@ impl State {
                 None,
                 username,
                 None,
-            ))?;
+            );
+            account.privacy = privacy;
+            state.insert(account)?;
         }
         let mut next_user_id = 1_000_000_000i64;
         for user in &world.users {
@@ -404,12 +414,21 @@ impl State {
                     what: format!("group {:?} has no members", group.title),
                 });
             }
-            state.create_room(
+            let mut admins = Vec::new();
+            for who in &group.admins {
+                admins.push(state.find_account(who).ok_or_else(|| Error::World {
+                    what: format!("group {:?} lists unknown admin {who:?}", group.title),
+                })?);
+            }
+            let peer = state.create_room(
                 group.kind,
                 group.title.clone(),
                 group.username.clone(),
                 members,
             )?;
+            if let Some(room) = state.rooms.get_mut(&peer.bare_id()) {
+                room.admins.extend(admins);
+            }
         }
         Ok(state)
     }
@@ -473,6 +492,8 @@ impl State {
             log: Vec::new(),
             messages: BTreeMap::new(),
             next_message_id: 0,
+            admins: Vec::new(),
+            last_bot_sender: None,
         };
         let peer = room.peer();
         if let Some(username) = &username {
@@ -796,6 +817,7 @@ impl Account {
             next_message_id: 0,
             observed: Observations::default(),
             bot_commands: Vec::new(),
+            privacy: true,
         }
     }
 }

@@ -90,7 +90,7 @@ pub(crate) fn chat(room: &Room, viewer: i64) -> tl::enums::Chat {
                 monoforum: false,
                 forum_tabs: false,
                 id: room.id,
-                access_hash: Some(room.access_hash),
+                access_hash: Some(viewer_hash(room.access_hash, viewer)),
                 title: room.title.clone(),
                 username: room.username.clone(),
                 photo: tl::enums::ChatPhoto::Empty,
@@ -206,7 +206,7 @@ pub(crate) fn user(account: &Account, viewer: i64) -> tl::enums::User {
         bot_guestchat: false,
         bot_guard: false,
         id: account.id,
-        access_hash: Some(account.access_hash),
+        access_hash: Some(viewer_hash(account.access_hash, viewer)),
         first_name: Some(account.first_name.clone()),
         last_name: account.last_name.clone(),
         username: account.username.clone(),
@@ -342,6 +342,20 @@ fn notify_settings() -> tl::enums::PeerNotifySettings {
         stories_android_sound: None,
         stories_other_sound: None,
     })
+}
+
+/// The access hash `viewer` is given for a peer whose own secret is `secret`.
+///
+/// Telegram gives every account its own hash for a peer (core.telegram.org/api/peers: an
+/// access hash is "specific to the user ... that received it"), so a hash learnt by one
+/// account is `PEER_ID_INVALID` for another. A fixed mix of the two keeps it stable across
+/// restarts of the testkit without storing one per pair.
+pub(crate) fn viewer_hash(secret: i64, viewer: i64) -> i64 {
+    // splitmix64's finaliser: distinct viewers get unrelated hashes.
+    let mut z = (secret as u64) ^ (viewer as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)) as i64
 }
 
 /// A stored message as `viewer` sees it.
