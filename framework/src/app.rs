@@ -261,8 +261,15 @@ impl App {
             setup.handlers = self.handlers.clone();
             let dispatcher = Dispatcher::new(setup)?;
             // Between the connection and the stream: notices a connection that went quiet.
-            let updates =
-                runtime::watchdog::spawn(updates, config.updates.watchdog_interval, UPDATES_QUEUE);
+            // ... and completes short messages with the senders and chats they only name.
+            let short =
+                runtime::short_updates::ShortUpdates::new(client.clone(), Some(user.raw.clone()));
+            let updates = runtime::watchdog::spawn(
+                updates,
+                config.updates.watchdog_interval,
+                UPDATES_QUEUE,
+                short,
+            );
             let stream = client
                 .stream_updates(
                     updates,

@@ -21,6 +21,9 @@ const MAX_TEXT: usize = 4096;
 pub(crate) struct Sent {
     pub(crate) copy: StoredMessage,
     pub(crate) pts: i32,
+    /// The `seq` the sender's full `updates` took (0 when it went out short or in a channel):
+    /// the answer to the sending connection carries the same number.
+    pub(crate) seq: i32,
 }
 
 /// Where a message goes.
@@ -121,10 +124,11 @@ impl State {
         let global_id = self.next_global();
         let date = now();
         // The replied-to message as the sender sees it; each box maps it to its own copy.
-        let reply_global = draft
+        let replied = draft
             .reply_to
-            .and_then(|id| self.message_in(from, to, id).ok())
-            .map(|m| (m.global_id, m.id));
+            .and_then(|id| self.message_in(from, to, id).ok());
+        let reply_global = replied.map(|m| (m.global_id, m.id));
+        let replied_from = replied.map(|m| m.from);
         let template = StoredMessage {
             id: 0,
             global_id,
@@ -145,6 +149,12 @@ impl State {
         match audience {
             Audience::Boxes(boxes) => {
                 for (owner, peer) in boxes {
+                    // What privacy mode hides from a bot in a basic group is still in its box
+                    // (it can fetch a message it is asked about, e.g. the target of a replied
+                    // command, as the Bot API's `reply_to_message` shows), but it is no update
+                    // for the bot: no pts, no push.
+                    let hidden = matches!(to, PeerRef::Chat(chat)
+                        if !self.receives(owner, &self.rooms[&chat], &template, replied_from));
                     let account = self.accounts.get_mut(&owner).expect("audience exists");
                     let mut copy = template.clone();
                     copy.id = account.next_id();
@@ -160,6 +170,9 @@ impl State {
                             .map(|m| m.id)
                     });
                     account.messages.insert(copy.id, copy.clone());
+                    if hidden {
+                        continue;
+                    }
                     let (users, chats) = (copy.user_ids(), copy.chat_refs());
                     let (pts, update) = self.log_account_update(
                         owner,
@@ -168,10 +181,16 @@ impl State {
                         users.clone(),
                         chats.clone(),
                     );
-                    let updates = self.updates_for(owner, vec![update], &users, &chats);
+                    // Pushed short whenever Telegram can: without the sender's user object,
+                    // even to an account that never met them (clients fetch the difference,
+                    // which carries the users: `rpc/updates.rs`).
+                    let (updates, seq) = match tl_build::short_message(&copy, owner, pts) {
+                        Some(short) => (short, 0),
+                        None => self.sequenced_updates_for(owner, vec![update], &users, &chats),
+                    };
                     if owner == from {
                         self.push(owner, &updates, origin_conn);
-                        sent = Some(Sent { copy, pts });
+                        sent = Some(Sent { copy, pts, seq });
                     } else {
                         self.push(owner, &updates, None);
                         self.accounts
@@ -199,6 +218,11 @@ impl State {
                     users.clone(),
                 );
                 for member in members {
+                    // The channel's one box holds the message; privacy mode only keeps it from
+                    // the bots it hides it from (and `getChannelDifference` leaves it out).
+                    if !self.receives(member, &self.rooms[&channel], &copy, replied_from) {
+                        continue;
+                    }
                     let update = tl_build::update_new_message(&copy, member, pts);
                     let updates = self.updates_for(member, vec![update], &users, &[copy.peer]);
                     if member == from {
@@ -212,20 +236,28 @@ impl State {
                         }
                     }
                 }
-                sent = Some(Sent { copy, pts });
+                sent = Some(Sent { copy, pts, seq: 0 });
             }
+        }
+        if self.accounts[&from].is_bot()
+            && let Some(room) = self.rooms.get_mut(&to.bare_id()).filter(|r| r.peer() == to)
+        {
+            room.last_bot_sender = Some(from);
         }
         Ok(sent.expect("the sender is always in the audience"))
     }
 
     /// The answer the sender's client gets for a new message (`random_id` maps it).
+    /// It carries the `seq` the message took in the sender's sequence, so the sending
+    /// connection and the sender's other connections agree on it.
     pub(crate) fn sent_answer(&self, from: i64, sent: &Sent, random_id: i64) -> tl::enums::Updates {
         let update = tl_build::update_new_message(&sent.copy, from, sent.pts);
-        self.updates_for(
+        self.updates_with_seq(
             from,
             vec![tl_build::update_message_id(sent.copy.id, random_id), update],
             &sent.copy.user_ids(),
             &sent.copy.chat_refs(),
+            sent.seq,
         )
     }
 
@@ -280,7 +312,14 @@ impl State {
                 |pts| tl_build::update_edit_message(&copy, editor, pts),
                 users.clone(),
             );
+            let replied_from = copy
+                .reply_to
+                .and_then(|id| self.rooms[&channel].messages.get(&id))
+                .map(|m| m.from);
             for member in members {
+                if !self.receives(member, &self.rooms[&channel], &copy, replied_from) {
+                    continue;
+                }
                 let update = tl_build::update_edit_message(&copy, member, pts);
                 let updates = self.updates_for(member, vec![update], &users, &[peer]);
                 if member == editor {
@@ -309,6 +348,16 @@ impl State {
                 let message = account.messages.get_mut(&message_id).expect("listed above");
                 apply(message);
                 let copy = message.clone();
+                // Privacy mode hides the edit of a message it hid from a bot.
+                if let PeerRef::Chat(chat) = copy.peer {
+                    let replied_from = copy
+                        .reply_to
+                        .and_then(|id| self.accounts[&owner].messages.get(&id))
+                        .map(|m| m.from);
+                    if !self.receives(owner, &self.rooms[&chat], &copy, replied_from) {
+                        continue;
+                    }
+                }
                 let (users, chats) = (copy.user_ids(), copy.chat_refs());
                 let (_, update) = self.log_account_update(
                     owner,
@@ -317,7 +366,7 @@ impl State {
                     users.clone(),
                     chats.clone(),
                 );
-                let updates = self.updates_for(owner, vec![update], &users, &chats);
+                let (updates, _) = self.sequenced_updates_for(owner, vec![update], &users, &chats);
                 if owner == editor {
                     self.push(owner, &updates, origin_conn);
                     answer = Some(updates);
@@ -377,7 +426,9 @@ impl State {
                 Vec::new(),
                 Vec::new(),
             );
-            let updates = self.updates_for(owner, vec![update], &[], &[]);
+            // A deletion names no users or chats: Telegram sends such a lone update as
+            // `updateShort`, outside `seq` (the caller itself gets `affectedMessages`).
+            let updates = tl_build::update_short(update, now());
             if owner == caller {
                 self.push(owner, &updates, origin_conn);
                 answer = (pts, count);

@@ -116,6 +116,7 @@ mod interactions;
 mod kit;
 mod observed;
 mod persist;
+mod privacy;
 mod random;
 mod resend;
 mod rpc;

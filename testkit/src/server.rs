@@ -260,12 +260,21 @@ fn answer_request(
             method: method.to_string(),
             error,
         });
-        result
+        // Queued before the world lock is released: an update another connection makes the
+        // world push to this one must not overtake the answer it follows in `seq`.
+        if let Ok(Answer::Now(bytes)) = &result
+            && shared.faults.answer_delay().is_none()
+        {
+            let _ = out.send(mtp::rpc_result(msg_id, bytes));
+            return Ok(None);
+        }
+        result.map(Some)
     });
     shared.changed.notify_waiters();
     let answer = match result {
-        Ok(Answer::Now(bytes)) => mtp::rpc_result(msg_id, &bytes),
-        Ok(deferred) => {
+        Ok(None) => return,
+        Ok(Some(Answer::Now(bytes))) => mtp::rpc_result(msg_id, &bytes),
+        Ok(Some(deferred)) => {
             // The answer waits for a bot; answer from a task so the connection keeps reading.
             let shared = Arc::clone(shared);
             let out = out.clone();

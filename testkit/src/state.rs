@@ -81,6 +81,8 @@ pub(crate) struct Account {
     pub(crate) observed: Observations,
     /// Commands a bot registered with `bots.setBotCommands`.
     pub(crate) bot_commands: Vec<BotCommand>,
+    /// A bot's privacy mode in groups (see [`crate::Bot::privacy`]); ignored for users.
+    pub(crate) privacy: bool,
 }
 
 impl Account {
@@ -144,6 +146,11 @@ pub(crate) struct Room {
     pub(crate) log: Vec<LoggedUpdate>,
     pub(crate) messages: BTreeMap<i32, StoredMessage>,
     pub(crate) next_message_id: i32,
+    /// Members with admin rights (the creator always has them).
+    pub(crate) admins: Vec<i64>,
+    /// The bot that sent the group's latest bot message: in privacy mode, unaddressed
+    /// commands go to it.
+    pub(crate) last_bot_sender: Option<i64>,
 }
 
 impl Room {
@@ -354,12 +361,13 @@ impl State {
                     what: "bot token must look like `<numeric id>:<secret>`".into(),
                 })?;
             let username = bot.username.clone();
+            let privacy = bot.privacy;
             let first_name = bot
                 .name
                 .clone()
                 .or_else(|| username.clone())
                 .unwrap_or_else(|| format!("Bot {id}"));
-            state.insert(Account::new(
+            let mut account = Account::new(
                 id,
                 AccountKind::Bot {
                     token: bot.token.clone(),
@@ -368,7 +376,9 @@ impl State {
                 None,
                 username,
                 None,
-            ))?;
+            );
+            account.privacy = privacy;
+            state.insert(account)?;
         }
         let mut next_user_id = 1_000_000_000i64;
         for user in &world.users {
@@ -406,12 +416,21 @@ impl State {
                     what: format!("group {:?} has no members", group.title),
                 });
             }
-            state.create_room(
+            let mut admins = Vec::new();
+            for who in &group.admins {
+                admins.push(state.find_account(who).ok_or_else(|| Error::World {
+                    what: format!("group {:?} lists unknown admin {who:?}", group.title),
+                })?);
+            }
+            let peer = state.create_room(
                 group.kind,
                 group.title.clone(),
                 group.username.clone(),
                 members,
             )?;
+            if let Some(room) = state.rooms.get_mut(&peer.bare_id()) {
+                room.admins.extend(admins);
+            }
         }
         Ok(state)
     }
@@ -475,6 +494,8 @@ impl State {
             log: Vec::new(),
             messages: BTreeMap::new(),
             next_message_id: 0,
+            admins: Vec::new(),
+            last_bot_sender: None,
         };
         let peer = room.peer();
         if let Some(username) = &username {
@@ -636,7 +657,8 @@ impl State {
             .collect()
     }
 
-    /// Wraps updates for `viewer` with the users and chats they mention.
+    /// Wraps updates for `viewer` with the users and chats they mention, with `seq` 0: for
+    /// updates outside the account's sequence (channel updates, bot queries) and replays.
     pub(crate) fn updates_for(
         &self,
         viewer: i64,
@@ -644,11 +666,49 @@ impl State {
         users: &[i64],
         chats: &[PeerRef],
     ) -> tl::enums::Updates {
+        self.updates_with_seq(viewer, updates, users, chats, 0)
+    }
+
+    /// Like [`State::updates_for`], but a container holding updates of the account's own
+    /// box (new, edited, deleted private and basic-group messages) takes the account's next
+    /// `seq`, as Telegram numbers them (core.telegram.org/api/updates: "seq ... the sequence
+    /// of `updates` and `updatesCombined`"; channel-only containers come with `seq = 0`).
+    /// Clients apply such a container only when its `seq` follows theirs, and fetch the
+    /// difference on a gap. Returns the container and the `seq` it took (0 if none).
+    pub(crate) fn sequenced_updates_for(
+        &mut self,
+        viewer: i64,
+        updates: Vec<tl::enums::Update>,
+        users: &[i64],
+        chats: &[PeerRef],
+    ) -> (tl::enums::Updates, i32) {
+        let seq = if updates.iter().any(in_account_sequence) {
+            let account = self.accounts.get_mut(&viewer).expect("viewer exists");
+            account.seq += 1;
+            account.seq
+        } else {
+            0
+        };
+        (
+            self.updates_with_seq(viewer, updates, users, chats, seq),
+            seq,
+        )
+    }
+
+    pub(crate) fn updates_with_seq(
+        &self,
+        viewer: i64,
+        updates: Vec<tl::enums::Update>,
+        users: &[i64],
+        chats: &[PeerRef],
+        seq: i32,
+    ) -> tl::enums::Updates {
         tl_build::updates(
             updates,
             self.users_for(viewer, users),
             self.chats_for(viewer, chats),
             now(),
+            seq,
         )
     }
 
@@ -718,6 +778,19 @@ impl State {
     }
 }
 
+/// Whether an update belongs to the account's own box (and so to its `seq`), not a channel's.
+fn in_account_sequence(update: &tl::enums::Update) -> bool {
+    matches!(
+        update,
+        tl::enums::Update::NewMessage(_)
+            | tl::enums::Update::EditMessage(_)
+            | tl::enums::Update::DeleteMessages(_)
+            | tl::enums::Update::PinnedMessages(_)
+            | tl::enums::Update::ReadHistoryInbox(_)
+            | tl::enums::Update::ReadHistoryOutbox(_)
+    )
+}
+
 impl Account {
     fn new(
         id: i64,
@@ -746,6 +819,7 @@ impl Account {
             next_message_id: 0,
             observed: Observations::default(),
             bot_commands: Vec::new(),
+            privacy: true,
         }
     }
 }

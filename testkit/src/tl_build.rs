@@ -90,7 +90,7 @@ pub(crate) fn chat(room: &Room, viewer: i64) -> tl::enums::Chat {
                 monoforum: false,
                 forum_tabs: false,
                 id: room.id,
-                access_hash: Some(room.access_hash),
+                access_hash: Some(viewer_hash(room.access_hash, viewer)),
                 title: room.title.clone(),
                 username: room.username.clone(),
                 photo: tl::enums::ChatPhoto::Empty,
@@ -206,7 +206,7 @@ pub(crate) fn user(account: &Account, viewer: i64) -> tl::enums::User {
         bot_guestchat: false,
         bot_guard: false,
         id: account.id,
-        access_hash: Some(account.access_hash),
+        access_hash: Some(viewer_hash(account.access_hash, viewer)),
         first_name: Some(account.first_name.clone()),
         last_name: account.last_name.clone(),
         username: account.username.clone(),
@@ -344,6 +344,20 @@ fn notify_settings() -> tl::enums::PeerNotifySettings {
     })
 }
 
+/// The access hash `viewer` is given for a peer whose own secret is `secret`.
+///
+/// Telegram gives every account its own hash for a peer (core.telegram.org/api/peers: an
+/// access hash is "specific to the user ... that received it"), so a hash learnt by one
+/// account is `PEER_ID_INVALID` for another. A fixed mix of the two keeps it stable across
+/// restarts of the testkit without storing one per pair.
+pub(crate) fn viewer_hash(secret: i64, viewer: i64) -> i64 {
+    // splitmix64's finaliser: distinct viewers get unrelated hashes.
+    let mut z = (secret as u64) ^ (viewer as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)) as i64
+}
+
 /// A stored message as `viewer` sees it.
 pub(crate) fn message(m: &StoredMessage, viewer: i64) -> tl::enums::Message {
     let is_channel_post = matches!(m.peer, PeerRef::Channel(_)) && m.post;
@@ -369,44 +383,11 @@ pub(crate) fn message(m: &StoredMessage, viewer: i64) -> tl::enums::Message {
         from_rank: None,
         peer_id: m.peer.to_tl(),
         saved_peer_id: None,
-        fwd_from: m.forward.as_ref().map(|f| {
-            tl::enums::MessageFwdHeader::Header(tl::types::MessageFwdHeader {
-                imported: false,
-                saved_out: false,
-                from_id: Some(PeerRef::User(f.from).to_tl()),
-                from_name: None,
-                date: f.date,
-                channel_post: None,
-                post_author: None,
-                saved_from_peer: None,
-                saved_from_msg_id: None,
-                saved_from_id: None,
-                saved_from_name: None,
-                saved_date: None,
-                psa_type: None,
-            })
-        }),
+        fwd_from: fwd_header(m),
         via_bot_id: m.via_bot,
         via_business_bot_id: None,
         guestchat_via_from: None,
-        reply_to: m.reply_to.map(|id| {
-            tl::enums::MessageReplyHeader::Header(tl::types::MessageReplyHeader {
-                reply_to_scheduled: false,
-                forum_topic: false,
-                quote: false,
-                reply_to_ephemeral: false,
-                reply_to_msg_id: Some(id),
-                reply_to_peer_id: None,
-                reply_from: None,
-                reply_media: None,
-                reply_to_top_id: None,
-                quote_text: None,
-                quote_entities: None,
-                quote_offset: None,
-                todo_item_id: None,
-                poll_option: None,
-            })
-        }),
+        reply_to: reply_header(m),
         date: m.date,
         message: m.text.clone(),
         media: m.media.as_ref().map(media),
@@ -431,6 +412,108 @@ pub(crate) fn message(m: &StoredMessage, viewer: i64) -> tl::enums::Message {
         summary_from_language: None,
         rich_message: None,
     })
+}
+
+/// The forward header of a stored message, if it is a forward.
+fn fwd_header(m: &StoredMessage) -> Option<tl::enums::MessageFwdHeader> {
+    m.forward.as_ref().map(|f| {
+        tl::enums::MessageFwdHeader::Header(tl::types::MessageFwdHeader {
+            imported: false,
+            saved_out: false,
+            from_id: Some(PeerRef::User(f.from).to_tl()),
+            from_name: None,
+            date: f.date,
+            channel_post: None,
+            post_author: None,
+            saved_from_peer: None,
+            saved_from_msg_id: None,
+            saved_from_id: None,
+            saved_from_name: None,
+            saved_date: None,
+            psa_type: None,
+        })
+    })
+}
+
+/// The reply header of a stored message, if it replies to another.
+fn reply_header(m: &StoredMessage) -> Option<tl::enums::MessageReplyHeader> {
+    m.reply_to.map(|id| {
+        tl::enums::MessageReplyHeader::Header(tl::types::MessageReplyHeader {
+            reply_to_scheduled: false,
+            forum_topic: false,
+            quote: false,
+            reply_to_ephemeral: false,
+            reply_to_msg_id: Some(id),
+            reply_to_peer_id: None,
+            reply_from: None,
+            reply_media: None,
+            reply_to_top_id: None,
+            quote_text: None,
+            quote_entities: None,
+            quote_offset: None,
+            todo_item_id: None,
+            poll_option: None,
+        })
+    })
+}
+
+/// The short form Telegram pushes a message in, when it has one: `updateShortMessage` for a
+/// private chat, `updateShortChatMessage` for a basic group. Neither carries user or chat
+/// objects (core.telegram.org/api/updates: "the client must have the user ... or call
+/// updates.getDifference"), so a client meets senders it never saw by id alone. Messages the
+/// short constructors have no field for (media, a keyboard, a post in a channel) are `None`
+/// and go out as full `updates`.
+pub(crate) fn short_message(
+    m: &StoredMessage,
+    viewer: i64,
+    pts: i32,
+) -> Option<tl::enums::Updates> {
+    if m.media.is_some() || m.reply_markup.is_some() {
+        return None;
+    }
+    let entities = (!m.entities.is_empty()).then(|| m.entities.clone());
+    match m.peer {
+        PeerRef::User(user_id) => Some(tl::enums::Updates::UpdateShortMessage(
+            tl::types::UpdateShortMessage {
+                out: m.from == viewer,
+                mentioned: false,
+                media_unread: false,
+                silent: false,
+                id: m.id,
+                user_id,
+                message: m.text.clone(),
+                pts,
+                pts_count: 1,
+                date: m.date,
+                fwd_from: fwd_header(m),
+                via_bot_id: m.via_bot,
+                reply_to: reply_header(m),
+                entities,
+                ttl_period: None,
+            },
+        )),
+        PeerRef::Chat(chat_id) => Some(tl::enums::Updates::UpdateShortChatMessage(
+            tl::types::UpdateShortChatMessage {
+                out: m.from == viewer,
+                mentioned: false,
+                media_unread: false,
+                silent: false,
+                id: m.id,
+                from_id: m.from,
+                chat_id,
+                message: m.text.clone(),
+                pts,
+                pts_count: 1,
+                date: m.date,
+                fwd_from: fwd_header(m),
+                via_bot_id: m.via_bot,
+                reply_to: reply_header(m),
+                entities,
+                ttl_period: None,
+            },
+        )),
+        PeerRef::Channel(_) => None,
+    }
 }
 
 /// `updateNewMessage` or `updateNewChannelMessage`, as `viewer` sees it.
@@ -500,19 +583,43 @@ pub(crate) fn update_message_id(id: i32, random_id: i64) -> tl::enums::Update {
     tl::enums::Update::MessageId(tl::types::UpdateMessageId { id, random_id })
 }
 
-/// An `updates` container (seq 0: the testkit has no seq-ordered updates).
+/// An `updates` container; `seq` 0 means "apply in any order" (channel-only updates, replays).
 pub(crate) fn updates(
     updates: Vec<tl::enums::Update>,
     users: Vec<tl::enums::User>,
     chats: Vec<tl::enums::Chat>,
     date: i32,
+    seq: i32,
 ) -> tl::enums::Updates {
     tl::enums::Updates::Updates(tl::types::Updates {
         updates,
         users,
         chats,
         date,
-        seq: 0,
+        seq,
+    })
+}
+
+/// `updateShort`: one update with no users or chats, outside `seq`.
+pub(crate) fn update_short(update: tl::enums::Update, date: i32) -> tl::enums::Updates {
+    tl::enums::Updates::UpdateShort(tl::types::UpdateShort { update, date })
+}
+
+/// `updatesCombined`: updates that took the sequence numbers `seq_start ..= seq`.
+pub(crate) fn updates_combined(
+    updates: Vec<tl::enums::Update>,
+    users: Vec<tl::enums::User>,
+    chats: Vec<tl::enums::Chat>,
+    date: i32,
+    (seq_start, seq): (i32, i32),
+) -> tl::enums::Updates {
+    tl::enums::Updates::Combined(tl::types::UpdatesCombined {
+        updates,
+        users,
+        chats,
+        date,
+        seq_start,
+        seq,
     })
 }
 

@@ -102,6 +102,7 @@ pub struct Bot {
     pub(crate) token: String,
     pub(crate) username: Option<String>,
     pub(crate) name: Option<String>,
+    pub(crate) privacy: bool,
 }
 
 impl fmt::Debug for Bot {
@@ -110,6 +111,7 @@ impl fmt::Debug for Bot {
             .field("token", &"[REDACTED]")
             .field("username", &self.username)
             .field("name", &self.name)
+            .field("privacy", &self.privacy)
             .finish()
     }
 }
@@ -122,7 +124,20 @@ impl Bot {
             token: token.into(),
             username: None,
             name: None,
+            privacy: true,
         }
+    }
+
+    /// Privacy mode in groups (BotFather's `/setprivacy`; on by default, as on Telegram).
+    ///
+    /// With privacy on, a bot that is not an admin of a group receives there only commands
+    /// meant for it, replies to its messages, messages that mention it or were sent via it,
+    /// and service messages (core.telegram.org/bots/features#privacy-mode). With it off, it
+    /// receives every message. Either way it never sees other bots' messages
+    /// (core.telegram.org/bots/faq, "Why doesn't my bot see messages from other bots?").
+    pub fn privacy(mut self, on: bool) -> Self {
+        self.privacy = on;
+        self
     }
 
     /// The bot's @username (without the `@`).
@@ -212,6 +227,7 @@ pub struct Group {
     pub(crate) title: String,
     pub(crate) username: Option<String>,
     pub(crate) members: Vec<String>,
+    pub(crate) admins: Vec<String>,
     pub(crate) kind: RoomKind,
 }
 
@@ -222,6 +238,7 @@ impl Group {
             title: title.into(),
             username: None,
             members: Vec::new(),
+            admins: Vec::new(),
             kind: RoomKind::Group,
         }
     }
@@ -239,6 +256,23 @@ impl Group {
         S: Into<String>,
     {
         self.members.extend(members.into_iter().map(Into::into));
+        self
+    }
+
+    /// Makes these members admins (by username, `+phone` or id; also added as members). A bot
+    /// that is an admin receives every message, privacy mode or not.
+    pub fn admins<I, S>(mut self, admins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for admin in admins {
+            let admin = admin.into();
+            if !self.members.contains(&admin) {
+                self.members.push(admin.clone());
+            }
+            self.admins.push(admin);
+        }
         self
     }
 

@@ -13,6 +13,7 @@
 //! token = "123456:TESTTOKEN"     # the number before ':' is the bot's user id
 //! username = "echo_bot"
 //! name = "Echo"
+//! privacy = false                # BotFather's privacy mode in groups; true when absent
 //!
 //! [[users]]
 //! phone = "+15550001"
@@ -25,6 +26,7 @@
 //! [[groups]]                    # basic groups
 //! title = "Friends"
 //! members = ["alice", "echo_bot"] # usernames, +phones or ids; the first one creates it
+//! admins = ["echo_bot"]          # admins (also members); an admin bot sees every message
 //!
 //! [[supergroups]]               # one shared box with its own pts
 //! title = "Lounge"
@@ -75,6 +77,7 @@ struct BotEntry {
     token: String,
     username: Option<String>,
     name: Option<String>,
+    privacy: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -95,6 +98,8 @@ struct GroupEntry {
     username: Option<String>,
     #[serde(default)]
     members: Vec<String>,
+    #[serde(default)]
+    admins: Vec<String>,
 }
 
 impl World {
@@ -120,6 +125,9 @@ impl World {
             if let Some(name) = entry.name {
                 bot = bot.name(name);
             }
+            if let Some(privacy) = entry.privacy {
+                bot = bot.privacy(privacy);
+            }
             world = world.bot(bot);
         }
         for entry in file.users {
@@ -132,7 +140,9 @@ impl World {
             world = world.user(user);
         }
         let group = |entry: GroupEntry| {
-            let mut group = Group::new(entry.title).members(entry.members);
+            let mut group = Group::new(entry.title)
+                .members(entry.members)
+                .admins(entry.admins);
             group.username = entry.username;
             group
         };

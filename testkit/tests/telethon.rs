@@ -63,7 +63,12 @@ async fn telethon_bot_receives_and_replies() {
 
     let alice = kit.user("alice");
     let sent = alice.send_text("echo_bot", "ping").await.unwrap();
-    let reply = alice.next_message(WAIT).await.unwrap();
+    let Ok(reply) = alice.next_message(WAIT).await else {
+        let _ = child.start_kill();
+        let mut err = String::new();
+        let _ = tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut err).await;
+        panic!("Telethon did not reply:\n{err}\nRPCs: {:?}", kit.rpc_log());
+    };
     assert_eq!(reply.text, "pong: ping");
     assert_eq!(reply.reply_to, Some(sent.id));
 

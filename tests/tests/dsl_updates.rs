@@ -73,7 +73,8 @@ async fn edited_and_deleted_messages_reach_their_handlers() {
 
 #[tokio::test]
 async fn group_messages_reach_group_handlers_only() {
-    let app = DslApp::start(r#"include = ["rooms", "echo"]"#, "").await;
+    // A bot that reads all group chatter needs privacy mode off, on Telegram as here.
+    let app = DslApp::start_with_privacy(false, r#"include = ["rooms", "echo"]"#, "").await;
     let alice = app.kit.user("alice");
     alice.send_text("Friends", "hello all").await.unwrap();
     let reply = alice.next_message(TIMEOUT).await.unwrap();

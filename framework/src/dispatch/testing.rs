@@ -59,7 +59,7 @@ impl TestUser {
         self
     }
 
-    fn to_tl(&self) -> tl::enums::User {
+    pub(crate) fn to_tl(&self) -> tl::enums::User {
         tl::enums::User::User(tl::types::User {
             is_self: false,
             contact: false,

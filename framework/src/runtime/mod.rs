@@ -24,6 +24,7 @@ pub(crate) mod allocator;
 mod checkpoint;
 mod peer_cache;
 mod retry;
+pub(crate) mod short_updates;
 pub(crate) mod watchdog;
 
 use std::sync::Arc;

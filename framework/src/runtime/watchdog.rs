@@ -25,16 +25,19 @@ use grammers_session::updates::UpdatesLike;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::short_updates::{FetchDifference, ShortUpdates};
+
 /// The most updates moved from the connection to the stream in one go.
 const FORWARD_BATCH: usize = 64;
 
 /// Forwards everything from `connection` to the returned receiver (a queue of `capacity`),
-/// adding a difference request whenever nothing came for `interval`. The task ends when
-/// either side is gone.
-pub(crate) fn spawn(
+/// adding a difference request whenever nothing came for `interval`, with each batch's
+/// short messages completed by `short` on the way. The task ends when either side is gone.
+pub(crate) fn spawn<F: FetchDifference>(
     mut connection: mpsc::Receiver<UpdatesLike>,
     interval: Duration,
     capacity: usize,
+    mut short: ShortUpdates<F>,
 ) -> mpsc::Receiver<UpdatesLike> {
     let (stream, receiver) = mpsc::channel(capacity.max(1));
     tokio::spawn(async move {
@@ -59,6 +62,7 @@ pub(crate) fn spawn(
                 }
             }
             deadline = Instant::now() + interval;
+            short.complete(&mut batch).await;
             for updates in batch.drain(..) {
                 let Ok(slot) = stream.reserve().await else {
                     // The update stream is gone (the app stopped).
@@ -75,10 +79,30 @@ pub(crate) fn spawn(
 mod tests {
     use super::*;
 
+    /// Never asked: these batches hold no short messages.
+    struct NoFetch;
+
+    impl FetchDifference for NoFetch {
+        async fn difference(
+            &self,
+            _: grammers_client::tl::functions::updates::GetDifference,
+        ) -> Result<
+            grammers_client::tl::enums::updates::Difference,
+            grammers_mtsender::InvocationError,
+        > {
+            unreachable!("no short messages in this test")
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn asks_for_the_difference_only_after_a_quiet_interval() {
         let (connection, from) = mpsc::channel(8);
-        let mut out = spawn(from, Duration::from_secs(60), 8);
+        let mut out = spawn(
+            from,
+            Duration::from_secs(60),
+            8,
+            ShortUpdates::new(NoFetch, None),
+        );
 
         // Traffic keeps it quiet.
         for _ in 0..3 {

@@ -8,10 +8,11 @@ use crate::tl_build::{self, PeerRef};
 
 fn member_channel(
     state: &State,
-    me: i64,
+    caller: &Caller,
     channel: &tl::enums::InputChannel,
 ) -> Result<i64, RpcFail> {
-    let id = input_channel(state, channel)?;
+    let me = caller.me()?;
+    let id = input_channel(state, caller, channel)?;
     if !state.rooms[&id].members.contains(&me) {
         return Err(RpcFail::bad_request("CHANNEL_PRIVATE"));
     }
@@ -24,7 +25,7 @@ pub(super) fn get_messages(
     request: tl::functions::channels::GetMessages,
 ) -> Result<tl::enums::messages::Messages, RpcFail> {
     let me = caller.me()?;
-    let channel = member_channel(state, me, &request.channel)?;
+    let channel = member_channel(state, caller, &request.channel)?;
     let room = &state.rooms[&channel];
     let mut users = Vec::new();
     let messages = request
@@ -62,7 +63,7 @@ pub(super) fn delete_messages(
     request: tl::functions::channels::DeleteMessages,
 ) -> Result<tl::enums::messages::AffectedMessages, RpcFail> {
     let me = caller.me()?;
-    let channel = member_channel(state, me, &request.channel)?;
+    let channel = member_channel(state, caller, &request.channel)?;
     let (pts, count) =
         state.delete_in_channel(me, channel, &request.id, Some(caller.conn.conn_id))?;
     Ok(tl_build::affected_messages(pts, count))
@@ -76,7 +77,7 @@ pub(super) fn get_channels(
     let me = caller.me()?;
     let mut peers = Vec::new();
     for input in &request.id {
-        peers.push(PeerRef::Channel(input_channel(state, input)?));
+        peers.push(PeerRef::Channel(input_channel(state, caller, input)?));
     }
     Ok(tl::enums::messages::Chats::Chats(
         tl::types::messages::Chats {
@@ -90,7 +91,6 @@ pub(super) fn read_history(
     caller: &Caller,
     request: tl::functions::channels::ReadHistory,
 ) -> Result<bool, RpcFail> {
-    let me = caller.me()?;
-    member_channel(state, me, &request.channel)?;
+    member_channel(state, caller, &request.channel)?;
     Ok(true)
 }

@@ -26,8 +26,11 @@ pub(super) fn send_message(
     };
     let sent = state.send(me, to, draft, Some(caller.conn.conn_id))?;
     state.remember_random_id(me, request.random_id, &sent);
+    // `updateShortSentMessage` has no `seq`: a message that took one (a keyboard) is answered
+    // in full, like the pushes to the sender's other connections.
     Ok(match to {
         PeerRef::Channel(_) => state.sent_answer(me, &sent, request.random_id),
+        _ if sent.seq != 0 => state.sent_answer(me, &sent, request.random_id),
         _ => tl_build::short_sent_message(&sent.copy, sent.pts),
     })
 }
@@ -209,6 +212,8 @@ pub(super) fn forward_messages(
     let mut updates = Vec::new();
     let mut users = Vec::new();
     let mut chats = Vec::new();
+    // The sequence numbers the forwarded copies took, for the answer's `seq_start ..= seq`.
+    let mut seqs: Option<(i32, i32)> = None;
     for (id, random_id) in request.id.iter().zip(&request.random_id) {
         if let Some(earlier) = state.sent_with_random_id(me, *random_id) {
             // A resent forward: answer with the earlier copy, forward nothing again.
@@ -237,8 +242,20 @@ pub(super) fn forward_messages(
         updates.push(tl_build::update_new_message(&sent.copy, me, sent.pts));
         users.extend(sent.copy.user_ids());
         chats.extend(sent.copy.chat_refs());
+        if sent.seq != 0 {
+            seqs = Some(seqs.map_or((sent.seq, sent.seq), |(start, _)| (start, sent.seq)));
+        }
     }
-    Ok(state.updates_for(me, updates, &users, &chats))
+    Ok(match seqs {
+        None => state.updates_for(me, updates, &users, &chats),
+        Some(range) => tl_build::updates_combined(
+            updates,
+            state.users_for(me, &users),
+            state.chats_for(me, &chats),
+            now(),
+            range,
+        ),
+    })
 }
 
 pub(super) fn get_dialogs(

@@ -21,7 +21,7 @@ use grammers_tl_types as tl;
 use grammers_tl_types::{Cursor, Deserializable, Identifiable, Serializable};
 
 use crate::state::State;
-use crate::tl_build::PeerRef;
+use crate::tl_build::{self, PeerRef};
 
 /// An answer now, or one that waits for a bot.
 pub(crate) enum Answer {
@@ -256,7 +256,7 @@ pub(crate) fn input_user(
 ) -> Result<i64, RpcFail> {
     match input {
         tl::enums::InputUser::UserSelf => caller.me(),
-        tl::enums::InputUser::User(u) => check_hash(state, u.user_id, u.access_hash)
+        tl::enums::InputUser::User(u) => check_hash(state, caller, u.user_id, u.access_hash)
             .ok_or_else(|| RpcFail::bad_request("USER_ID_INVALID")),
         tl::enums::InputUser::FromMessage(u) => state
             .accounts
@@ -276,7 +276,7 @@ pub(crate) fn input_peer(
     let invalid = || RpcFail::bad_request("PEER_ID_INVALID");
     match input {
         tl::enums::InputPeer::PeerSelf => caller.me().map(PeerRef::User),
-        tl::enums::InputPeer::User(u) => check_hash(state, u.user_id, u.access_hash)
+        tl::enums::InputPeer::User(u) => check_hash(state, caller, u.user_id, u.access_hash)
             .map(PeerRef::User)
             .ok_or_else(invalid),
         tl::enums::InputPeer::UserFromMessage(u) => state
@@ -291,7 +291,7 @@ pub(crate) fn input_peer(
             .map(|r| r.peer())
             .ok_or_else(invalid),
         tl::enums::InputPeer::Channel(c) => {
-            channel_by_hash(state, c.channel_id, c.access_hash).ok_or_else(invalid)
+            channel_by_hash(state, caller, c.channel_id, c.access_hash).ok_or_else(invalid)
         }
         tl::enums::InputPeer::ChannelFromMessage(c) => state
             .rooms
@@ -306,10 +306,13 @@ pub(crate) fn input_peer(
 /// Resolves an `InputChannel` to a channel id, checking the access hash.
 pub(crate) fn input_channel(
     state: &State,
+    caller: &Caller,
     input: &tl::enums::InputChannel,
 ) -> Result<i64, RpcFail> {
     let found = match input {
-        tl::enums::InputChannel::Channel(c) => channel_by_hash(state, c.channel_id, c.access_hash),
+        tl::enums::InputChannel::Channel(c) => {
+            channel_by_hash(state, caller, c.channel_id, c.access_hash)
+        }
         tl::enums::InputChannel::FromMessage(c) => state
             .rooms
             .get(&c.channel_id)
@@ -322,11 +325,13 @@ pub(crate) fn input_channel(
         .ok_or_else(|| RpcFail::bad_request("CHANNEL_INVALID"))
 }
 
-fn channel_by_hash(state: &State, id: i64, access_hash: i64) -> Option<PeerRef> {
+/// The channel `id` if `access_hash` is the one `caller` was given for it.
+fn channel_by_hash(state: &State, caller: &Caller, id: i64, access_hash: i64) -> Option<PeerRef> {
+    let viewer = caller.me().ok()?;
     state
         .rooms
         .get(&id)
-        .filter(|r| r.is_channel() && r.access_hash == access_hash)
+        .filter(|r| r.is_channel() && tl_build::viewer_hash(r.access_hash, viewer) == access_hash)
         .map(|r| r.peer())
 }
 
@@ -338,10 +343,24 @@ pub(crate) fn reply_to_id(reply_to: &Option<tl::enums::InputReplyTo>) -> Option<
     }
 }
 
-fn check_hash(state: &State, id: i64, access_hash: i64) -> Option<i64> {
-    state
-        .accounts
-        .get(&id)
-        .filter(|a| a.access_hash == access_hash)
-        .map(|a| a.id)
+/// The user `id` if `access_hash` is one `caller` may use for them.
+///
+/// Besides the real hash, a bot may pass `access_hash = 0` for a user who messaged it
+/// privately: Telethon relies on it ("If we're a bot and the user has messaged us privately
+/// users.getUsers will work with access_hash = 0", `telethon/client/users.py`,
+/// `get_input_entity`), and TDLib's `UserManager::get_input_user` sends 0 for bots. It is
+/// how a bot answers a first message that arrived short, without the user's object.
+fn check_hash(state: &State, caller: &Caller, id: i64, access_hash: i64) -> Option<i64> {
+    let account = state.accounts.get(&id)?;
+    let viewer = caller.me().ok()?;
+    if tl_build::viewer_hash(account.access_hash, viewer) == access_hash {
+        return Some(id);
+    }
+    let bot = Some(viewer).filter(|me| state.account(*me).is_bot())?;
+    let messaged = state
+        .account(bot)
+        .messages
+        .values()
+        .any(|m| m.peer == PeerRef::User(id));
+    (access_hash == 0 && messaged).then_some(id)
 }

@@ -108,7 +108,7 @@ pub(super) fn get_channel_difference(
     request: tl::functions::updates::GetChannelDifference,
 ) -> Result<tl::enums::updates::ChannelDifference, RpcFail> {
     let me = caller.me()?;
-    let channel = input_channel(state, &request.channel)?;
+    let channel = input_channel(state, caller, &request.channel)?;
     let room = &state.rooms[&channel];
     if !room.members.contains(&me) {
         return Err(RpcFail::bad_request("CHANNEL_PRIVATE"));
@@ -143,6 +143,25 @@ pub(super) fn get_channel_difference(
     for entry in batch {
         users.extend_from_slice(&entry.users);
         chats.extend_from_slice(&entry.chats);
+        // Privacy mode: what a bot was not sent, its difference does not carry either.
+        if let tl::enums::Update::NewChannelMessage(tl::types::UpdateNewChannelMessage {
+            message: tl::enums::Message::Message(inner),
+            ..
+        })
+        | tl::enums::Update::EditChannelMessage(tl::types::UpdateEditChannelMessage {
+            message: tl::enums::Message::Message(inner),
+            ..
+        }) = &entry.update
+            && let Some(stored) = room.messages.get(&inner.id)
+        {
+            let replied_from = stored
+                .reply_to
+                .and_then(|id| room.messages.get(&id))
+                .map(|m| m.from);
+            if !state.receives(me, room, stored, replied_from) {
+                continue;
+            }
+        }
         match &entry.update {
             tl::enums::Update::NewChannelMessage(u) => new_messages.push(rerender(&u.message)),
             tl::enums::Update::EditChannelMessage(u) => {

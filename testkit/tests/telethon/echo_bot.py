@@ -8,13 +8,17 @@ nothing arrives within 30 s.
 """
 
 import asyncio
+import logging
+import os
 import sys
 
-from telethon import TelegramClient, events
+from telethon import TelegramClient, events, types
 from telethon.sessions import StringSession
 
 
 async def main() -> int:
+    # Telethon's own log on stderr, which the test shows when it fails.
+    logging.basicConfig(level=logging.DEBUG if os.environ.get("TELETHON_DEBUG") else logging.WARNING)
     session, api_id, api_hash, token = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     client = TelegramClient(
         StringSession(session),
@@ -28,7 +32,14 @@ async def main() -> int:
 
     @client.on(events.NewMessage(incoming=True))
     async def on_message(event):
-        await event.reply(f"pong: {event.raw_text}")
+        # Telegram pushes a new user's first message to a bot as updateShortMessage, without
+        # the user (LonamiWebs/Telethon#3230), and Telethon 1.45 then knows no input chat.
+        # A bot may name a user who messaged it with access_hash 0, which get_input_entity
+        # does through users.getUsers.
+        chat = await event.get_input_chat()
+        if chat is None:
+            chat = await client.get_input_entity(types.PeerUser(event.chat_id))
+        await client.send_message(chat, f"pong: {event.raw_text}", reply_to=event.id)
         if not done.done():
             done.set_result(event.raw_text)
 

@@ -59,16 +59,34 @@ impl DslApp {
         }
     }
 
+    /// Like [`DslApp::start`], with the bot's privacy mode in groups (BotFather's
+    /// `/setprivacy`) as given; the other constructors leave it on, as Telegram does.
+    pub async fn start_with_privacy(privacy: bool, plugins: &str, extra: &str) -> Self {
+        match Self::launch("", plugins, extra, privacy).await {
+            Ok(app) => app,
+            Err(e) => panic!("the app does not start: {e}"),
+        }
+    }
+
     /// Like [`DslApp::try_start`], with extra `[dispatch]` lines.
     pub async fn try_start_with(
         dispatch: &str,
         plugins: &str,
         extra: &str,
     ) -> oxygram::Result<Self> {
+        Self::launch(dispatch, plugins, extra, true).await
+    }
+
+    async fn launch(
+        dispatch: &str,
+        plugins: &str,
+        extra: &str,
+        privacy: bool,
+    ) -> oxygram::Result<Self> {
         let kit = TestKit::start(
             World::new()
                 .app(API_ID, API_HASH)
-                .bot(Bot::new(TOKEN).username(BOT).name("DSL"))
+                .bot(Bot::new(TOKEN).username(BOT).name("DSL").privacy(privacy))
                 .user(User::new("+15550001").first_name("Alice").username("alice"))
                 .user(User::new("+15550002").first_name("Bob").username("bob"))
                 .group(Group::new("Friends").members(["alice", "bob", BOT])),

@@ -9,6 +9,8 @@ pub mod edits;
 pub mod greet;
 pub mod mirror;
 pub mod order;
+pub mod overhear;
+pub mod regulars;
 pub mod rooms;
 pub mod search;
 pub mod vote;
