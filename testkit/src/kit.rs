@@ -19,7 +19,7 @@ use crate::rpc::RpcFail;
 use crate::state::{Draft, Media, Shared, State, StoredFile};
 use crate::tl_build::PeerRef;
 use crate::world::{World, phone_digits};
-use crate::{persist, session, tl_build};
+use crate::{persist, session};
 
 /// A running local Telegram.
 ///
@@ -442,7 +442,8 @@ impl ScriptedUser {
     }
 
     /// Sends `text` to `to` (a user, bot, group or channel: @username, title, `+phone` or id).
-    /// `/commands` get `bot_command` entities, as Telegram's apps send them.
+    /// Like Telegram's apps, it sends no entities: the server finds mentions, links, hashtags
+    /// and `/commands` in the text, as it does for every client.
     pub async fn send_text(&self, to: &str, text: &str) -> Result<ObservedMessage, Error> {
         self.send(to, text, None)
     }
@@ -467,7 +468,7 @@ impl ScriptedUser {
         self.act(|state| {
             let draft = Draft {
                 text: text.to_string(),
-                entities: tl_build::command_entities(text),
+                entities: state.entities_for(self.id, message.peer(), text, Vec::new()),
                 reply_to: Some(message.id),
                 ..Draft::default()
             };
@@ -483,7 +484,7 @@ impl ScriptedUser {
             let to = self.resolve(state, to)?;
             let draft = Draft {
                 text: text.to_string(),
-                entities: tl_build::command_entities(text),
+                entities: state.entities_for(self.id, to, text, Vec::new()),
                 reply_to,
                 ..Draft::default()
             };
@@ -520,6 +521,7 @@ impl ScriptedUser {
             state.files.insert(file.id, file.clone());
             let draft = Draft {
                 text: caption.to_string(),
+                entities: state.entities_for(self.id, to, caption, Vec::new()),
                 media: Some(if photo {
                     Media::Photo(file)
                 } else {
@@ -539,7 +541,7 @@ impl ScriptedUser {
         self.act(|state| {
             let edit = Edit {
                 text: Some(text.to_string()),
-                entities: Some(tl_build::command_entities(text)),
+                entities: Some(state.entities_for(self.id, message.peer(), text, Vec::new())),
                 reply_markup: None,
             };
             state

@@ -106,10 +106,12 @@
 #![warn(missing_docs)]
 
 mod delivery;
+mod entities;
 mod error;
 mod faults;
 mod interactions;
 mod kit;
+mod mentions;
 mod observed;
 mod persist;
 mod random;

@@ -202,6 +202,8 @@ pub(crate) struct StoredMessage {
     pub(crate) media: Option<Media>,
     pub(crate) forward: Option<Forward>,
     pub(crate) via_bot: Option<i64>,
+    /// Accounts the message mentions, resolved when it was sent (see `mentions`).
+    pub(crate) mentions: Vec<i64>,
 }
 
 impl StoredMessage {
