@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use crate::delivery::Edit;
 use crate::error::Error;
-use crate::interactions::BOT_RESPONSE_TIMEOUT;
+use crate::interactions::{BOT_RESPONSE_TIMEOUT, CallbackOutcome};
 use crate::observed::{
     BotCommand, CallbackAnswer, Deletion, InlineResults, ObservedMessage, RpcCall,
 };
@@ -594,7 +594,9 @@ impl ScriptedUser {
     }
 
     /// Presses the inline button labelled `button` under `message` and waits for the bot's
-    /// answer (up to 10 s, then `BOT_RESPONSE_TIMEOUT`).
+    /// answer: up to 10 s ([`Error::Timeout`]), or until the bot can no longer answer (its
+    /// answer came after the world's callback deadline: `BOT_RESPONSE_TIMEOUT`, as Telegram
+    /// tells the user's app).
     pub async fn press_button(
         &self,
         message: &ObservedMessage,
@@ -611,13 +613,21 @@ impl ScriptedUser {
                 .press_button(self.id, message.peer(), message.id, data)
                 .map_err(|e| Error::rpc("press_button", e))
         })?;
-        self.shared
+        match self
+            .shared
             .callback_answer(query_id, BOT_RESPONSE_TIMEOUT)
             .await
-            .ok_or(Error::Timeout(
+        {
+            CallbackOutcome::Answered(answer) => Ok(answer),
+            CallbackOutcome::Expired => Err(Error::rpc(
+                "press_button",
+                RpcFail::bad_request("BOT_RESPONSE_TIMEOUT"),
+            )),
+            CallbackOutcome::TimedOut => Err(Error::Timeout(
                 BOT_RESPONSE_TIMEOUT,
                 "the bot's callback answer",
-            ))
+            )),
+        }
     }
 
     /// Sends an inline query to `bot` and waits for its results (up to 10 s).
