@@ -61,13 +61,13 @@ const SHORT_USERNAMES: &[&str] = &["gif", "nft", "pic", "ufc", "vid"];
 /// Top-level domains that make a link without a scheme (`example.com`) a link: a subset of
 /// TDLib's `is_common_tld` list. A link with `http://` or `https://` needs none of these.
 pub(crate) const COMMON_TLDS: &[&str] = &[
-    "ai", "app", "ar", "at", "au", "be", "bg", "biz", "blog", "br", "by", "ca", "cc", "ch",
-    "cl", "club", "cn", "co", "com", "cz", "de", "dev", "dk", "edu", "ee", "es", "eu", "fi",
-    "fm", "fr", "gg", "gov", "gr", "hk", "hu", "id", "ie", "il", "in", "info", "io", "ir", "it",
-    "jp", "kr", "kz", "link", "live", "lt", "lv", "me", "mobi", "mx", "my", "name", "net",
-    "news", "nl", "no", "online", "org", "page", "ph", "pl", "pro", "pt", "ro", "rs", "ru",
-    "se", "sg", "shop", "site", "sk", "space", "store", "tech", "th", "to", "top", "tr", "tv",
-    "tw", "ua", "uk", "us", "uz", "vn", "website", "ws", "xyz", "za", "рф",
+    "ai", "app", "ar", "at", "au", "be", "bg", "biz", "blog", "br", "by", "ca", "cc", "ch", "cl",
+    "club", "cn", "co", "com", "cz", "de", "dev", "dk", "edu", "ee", "es", "eu", "fi", "fm", "fr",
+    "gg", "gov", "gr", "hk", "hu", "id", "ie", "il", "in", "info", "io", "ir", "it", "jp", "kr",
+    "kz", "link", "live", "lt", "lv", "me", "mobi", "mx", "my", "name", "net", "news", "nl", "no",
+    "online", "org", "page", "ph", "pl", "pro", "pt", "ro", "rs", "ru", "se", "sg", "shop", "site",
+    "sk", "space", "store", "tech", "th", "to", "top", "tr", "tv", "tw", "ua", "uk", "us", "uz",
+    "vn", "website", "ws", "xyz", "za", "рф",
 ];
 
 /// What kind of entity a finder found.
@@ -197,7 +197,7 @@ fn hashtags(s: &[char], out: &mut Vec<Found>) {
             while j < s.len() && j - i < 33 && is_username_char(s[j]) {
                 j += 1;
             }
-            if j - i - 1 >= 3 {
+            if j - i > 3 {
                 i = j;
                 end = j;
             }
@@ -246,8 +246,7 @@ fn cashtags(s: &[char], out: &mut Vec<Found>) {
                 i = j;
             }
         }
-        if s
-            .get(i)
+        if s.get(i)
             .copied()
             .is_some_and(|c| is_hashtag_letter(c) || c == '$')
         {
@@ -271,7 +270,20 @@ fn is_domain_symbol(c: char) -> bool {
 fn is_user_data_symbol(c: char) -> bool {
     !matches!(
         c,
-        '\n' | '/' | '[' | ']' | '{' | '}' | '(' | ')' | '\'' | '`' | '<' | '>' | '"' | '@' | '«'
+        '\n' | '/'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '('
+            | ')'
+            | '\''
+            | '`'
+            | '<'
+            | '>'
+            | '"'
+            | '@'
+            | '«'
             | '»'
     ) && is_url_unicode_symbol(c)
 }
@@ -526,9 +538,10 @@ fn fix_url(url: &[char]) -> Option<usize> {
         if !bytes.iter().all(u8::is_ascii_digit) {
             is_ipv4 = false;
             has_non_digit = true;
-        } else if bytes.len() > 3 || label.parse::<u32>().is_ok_and(|n| n > 255) {
-            is_ipv4 = false;
-        } else if bytes[0] == b'0' && bytes.len() >= 2 {
+        } else if bytes.len() > 3
+            || label.parse::<u32>().is_ok_and(|n| n > 255)
+            || (bytes[0] == b'0' && bytes.len() >= 2)
+        {
             is_ipv4 = false;
         }
     }
@@ -801,7 +814,10 @@ mod tests {
             one("url", "https://example.org/a/b?c=d")
         );
         assert_eq!(found("(t.me/alice)"), one("url", "t.me/alice"));
-        assert_eq!(found("at example.com:8080/x"), one("url", "example.com:8080/x"));
+        assert_eq!(
+            found("at example.com:8080/x"),
+            one("url", "example.com:8080/x")
+        );
         assert_eq!(found("ip 10.0.0.1 ok"), one("url", "10.0.0.1"));
         assert!(found("file.txt and Hello.World and 1.5").is_empty());
         assert_eq!(

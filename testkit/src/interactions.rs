@@ -194,7 +194,11 @@ impl State {
 impl Shared {
     /// Waits until the bot answered callback query `query_id`, the query died, or
     /// `timeout` passed. A user waits no longer than the bot may answer.
-    pub(crate) async fn callback_answer(&self, query_id: i64, timeout: Duration) -> CallbackOutcome {
+    pub(crate) async fn callback_answer(
+        &self,
+        query_id: i64,
+        timeout: Duration,
+    ) -> CallbackOutcome {
         let deadline = self.lock().callback_deadline;
         let found = self
             .wait_for(timeout.min(deadline), |state| {

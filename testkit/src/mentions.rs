@@ -62,7 +62,13 @@ impl State {
 
 /// Whether `viewer`'s copy of a message from `from` in `peer` carries `mentioned` (see the
 /// module docs for where Telegram sets it).
-pub(crate) fn is_mentioned(peer: PeerRef, post: bool, from: i64, mentions: &[i64], viewer: i64) -> bool {
+pub(crate) fn is_mentioned(
+    peer: PeerRef,
+    post: bool,
+    from: i64,
+    mentions: &[i64],
+    viewer: i64,
+) -> bool {
     let in_group = match peer {
         PeerRef::User(_) => false,
         PeerRef::Chat(_) => true,

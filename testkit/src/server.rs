@@ -254,12 +254,12 @@ async fn wait_for_bot(shared: &Shared, deferred: Answer) -> Result<Vec<u8>, RpcF
         Answer::Now(bytes) => Ok(bytes),
         Answer::WaitCallback(query_id) => {
             match shared.callback_answer(query_id, BOT_RESPONSE_TIMEOUT).await {
-                CallbackOutcome::Answered(answer) => Ok(tl_build::bot_callback_answer(
-                    answer.message,
-                    answer.alert,
-                    answer.url,
-                )
-                .to_bytes()),
+                CallbackOutcome::Answered(answer) => {
+                    Ok(
+                        tl_build::bot_callback_answer(answer.message, answer.alert, answer.url)
+                            .to_bytes(),
+                    )
+                }
                 CallbackOutcome::Expired | CallbackOutcome::TimedOut => Err(timeout()),
             }
         }

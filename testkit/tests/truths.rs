@@ -111,7 +111,11 @@ async fn server_finds_entities_in_text_clients_send() {
         url: "https://example.org/".into(),
     });
     incoming
-        .reply(InputMessage::new().text(linked).fmt_entities(vec![text_url]))
+        .reply(
+            InputMessage::new()
+                .text(linked)
+                .fmt_entities(vec![text_url]),
+        )
         .await
         .unwrap();
     let got = alice.next_message(WAIT).await.unwrap();
@@ -124,11 +128,17 @@ async fn server_finds_entities_in_text_clients_send() {
     // whether a scripted user or a real client sends.
     alice.send_text("bob", "/start #tag").await.unwrap();
     let got = kit.user("bob").next_message(WAIT).await.unwrap();
-    assert_eq!(spans(&got.text, &got.entities), owned(&[("hashtag", "#tag")]));
+    assert_eq!(
+        spans(&got.text, &got.entities),
+        owned(&[("hashtag", "#tag")])
+    );
     let (bob, _bob_updates) = user_client(&kit, "bob").await;
     let alice_peer = bob.client.resolve_username("alice").await.unwrap().unwrap();
     bob.client
-        .send_message(alice_peer.to_ref().await.unwrap().unwrap(), "/help @echo_bot")
+        .send_message(
+            alice_peer.to_ref().await.unwrap().unwrap(),
+            "/help @echo_bot",
+        )
         .await
         .unwrap();
     let got = alice.next_message(WAIT).await.unwrap();
@@ -233,7 +243,11 @@ async fn press_menu(
     alice.send_text("echo_bot", "/menu").await.unwrap();
     next_new_message(updates)
         .await
-        .reply(InputMessage::new().text("Pick").reply_markup(keyboard("Go")))
+        .reply(
+            InputMessage::new()
+                .text("Pick")
+                .reply_markup(keyboard("Go")),
+        )
         .await
         .unwrap();
     let menu = alice.next_message(WAIT).await.unwrap();
@@ -344,7 +358,9 @@ async fn incoming_private_messages_have_no_from_id() {
     assert_eq!(from_id(&fetched[0]), None);
     assert_eq!(
         from_id(&fetched[1]),
-        Some(tl::enums::Peer::User(tl::types::PeerUser { user_id: BOT_ID }))
+        Some(tl::enums::Peer::User(tl::types::PeerUser {
+            user_id: BOT_ID
+        }))
     );
 
     // In groups every message names its sender.
@@ -406,7 +422,11 @@ async fn an_edit_without_reply_markup_removes_the_keyboard() {
     alice.send_text("echo_bot", "/menu").await.unwrap();
     let incoming = next_new_message(&mut updates).await;
     let menu = incoming
-        .reply(InputMessage::new().text("Pick").reply_markup(keyboard("Go")))
+        .reply(
+            InputMessage::new()
+                .text("Pick")
+                .reply_markup(keyboard("Go")),
+        )
         .await
         .unwrap();
     assert!(!alice.next_message(WAIT).await.unwrap().buttons.is_empty());
@@ -420,7 +440,11 @@ async fn an_edit_without_reply_markup_removes_the_keyboard() {
     assert!(err.to_string().contains("MESSAGE_NOT_MODIFIED"), "{err}");
 
     // An edit that sends the keyboard keeps it; the same again changes nothing.
-    let with_keyboard = || InputMessage::new().text("Pick").reply_markup(keyboard("Go"));
+    let with_keyboard = || {
+        InputMessage::new()
+            .text("Pick")
+            .reply_markup(keyboard("Go"))
+    };
     menu.edit(with_keyboard()).await.unwrap();
     let edited = alice.next_edit(WAIT).await.unwrap();
     assert_eq!(edited.buttons.len(), 1);

@@ -18,7 +18,12 @@ pub(super) fn send_message(
         return answer;
     }
     let draft = Draft {
-        entities: state.entities_for(me, to, &request.message, request.entities.unwrap_or_default()),
+        entities: state.entities_for(
+            me,
+            to,
+            &request.message,
+            request.entities.unwrap_or_default(),
+        ),
         text: request.message,
         reply_markup: request.reply_markup,
         reply_to: reply_to_id(&request.reply_to),
@@ -44,7 +49,12 @@ pub(super) fn send_media(
     }
     let media = input_media(state, me, request.media)?;
     let draft = Draft {
-        entities: state.entities_for(me, to, &request.message, request.entities.unwrap_or_default()),
+        entities: state.entities_for(
+            me,
+            to,
+            &request.message,
+            request.entities.unwrap_or_default(),
+        ),
         text: request.message,
         reply_markup: request.reply_markup,
         reply_to: reply_to_id(&request.reply_to),
@@ -142,7 +152,9 @@ pub(super) fn edit_message(
     let peer = input_peer(state, caller, &request.peer)?;
     // A new text gets its entities found again, as a sent one does.
     let entities = match &request.message {
-        Some(text) => Some(state.entities_for(me, peer, text, request.entities.unwrap_or_default())),
+        Some(text) => {
+            Some(state.entities_for(me, peer, text, request.entities.unwrap_or_default()))
+        }
         None => request.entities,
     };
     let edit = Edit {
