@@ -13,8 +13,28 @@ use crate::rpc::RpcFail;
 use crate::state::{Draft, RoomKind, State, StoredMessage, now};
 use crate::tl_build::{self, PeerRef};
 
-/// Maximum text length, as on Telegram.
+/// Longest text of a message (`config.message_length_max`; `MESSAGE_TOO_LONG`).
 const MAX_TEXT: usize = 4096;
+/// Longest caption of a media message (`config.caption_length_max`, for accounts without
+/// Premium; `MEDIA_CAPTION_TOO_LONG`).
+const MAX_CAPTION: usize = 1024;
+
+/// Checks a text or caption against Telegram's limits. Telegram counts Unicode code points
+/// (not UTF-16 units or bytes): TDLib checks both limits with `utf8_length` before sending
+/// (`td/telegram/MessageContent.cpp`: "Message is too long", "Message caption is too long"),
+/// and maps the server's `MESSAGE_TOO_LONG` / `MEDIA_CAPTION_TOO_LONG` to those same errors
+/// (`MessagesManager.cpp`, `on_send_message_fail`).
+fn check_length(text: &str, has_media: bool) -> Result<(), RpcFail> {
+    let (limit, error) = if has_media {
+        (MAX_CAPTION, "MEDIA_CAPTION_TOO_LONG")
+    } else {
+        (MAX_TEXT, "MESSAGE_TOO_LONG")
+    };
+    if text.chars().count() > limit {
+        return Err(RpcFail::bad_request(error));
+    }
+    Ok(())
+}
 
 /// The sender's copy of a delivered message and the pts it took.
 #[derive(Debug, Clone)]
@@ -37,8 +57,10 @@ enum Audience {
 /// A change to a message's text or keyboard.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Edit {
+    /// The new text; `None` keeps the old one.
     pub(crate) text: Option<String>,
     pub(crate) entities: Option<Vec<tl::enums::MessageEntity>>,
+    /// The new keyboard; `None` removes it, as on Telegram.
     pub(crate) reply_markup: Option<tl::enums::ReplyMarkup>,
 }
 
@@ -117,9 +139,7 @@ impl State {
         if draft.text.is_empty() && draft.media.is_none() {
             return Err(RpcFail::bad_request("MESSAGE_EMPTY"));
         }
-        if draft.text.chars().count() > MAX_TEXT {
-            return Err(RpcFail::bad_request("MESSAGE_TOO_LONG"));
-        }
+        check_length(&draft.text, draft.media.is_some())?;
         let audience = self.audience(from, to)?;
         let global_id = self.next_global();
         let date = now();
@@ -129,6 +149,8 @@ impl State {
             .and_then(|id| self.message_in(from, to, id).ok());
         let reply_global = replied.map(|m| (m.global_id, m.id));
         let replied_from = replied.map(|m| m.from);
+        let mentions =
+            self.mentioned_users(from, &draft.text, &draft.entities, replied.map(|m| m.from));
         let template = StoredMessage {
             id: 0,
             global_id,
@@ -144,6 +166,7 @@ impl State {
             media: draft.media,
             forward: draft.forward,
             via_bot: draft.via_bot,
+            mentions,
         };
         let mut sent = None;
         match audience {
@@ -281,7 +304,13 @@ impl State {
             (Some(_), None) => Vec::new(),
             (None, None) => original.entities.clone(),
         };
-        let reply_markup = edit.reply_markup.or_else(|| original.reply_markup.clone());
+        // An edit replaces the keyboard: one that sends none removes it. `messages.editMessage`
+        // has no "keep" value; TDLib sets its `reply_markup` flag only when it has a markup
+        // (`MessagesManager.cpp`, `EditMessageQuery::send`), which is why Bot API edits
+        // without `reply_markup` remove the inline keyboard (TelegramBots/Telegram.Bot#402,
+        // go-telegram-bot-api#158). So an edit to the same text without the keyboard is a
+        // change, not `MESSAGE_NOT_MODIFIED`.
+        let reply_markup = edit.reply_markup;
         if text == original.text
             && entities == original.entities
             && reply_markup == original.reply_markup
@@ -291,6 +320,7 @@ impl State {
         if text.is_empty() && original.media.is_none() {
             return Err(RpcFail::bad_request("MESSAGE_EMPTY"));
         }
+        check_length(&text, original.media.is_some())?;
         let date = now();
         let apply = |m: &mut StoredMessage| {
             m.text = text.clone();

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 use crate::delivery::Edit;
 use crate::error::Error;
 use crate::faults::TransientError;
-use crate::interactions::BOT_RESPONSE_TIMEOUT;
+use crate::interactions::{BOT_RESPONSE_TIMEOUT, CallbackOutcome};
 use crate::observed::{
     BotCommand, CallbackAnswer, Deletion, InlineResults, ObservedMessage, RpcCall,
 };
@@ -21,7 +21,7 @@ use crate::state::{Draft, Media, Shared, State, StoredFile};
 use crate::tl_build::PeerRef;
 use crate::wire::sessions::ServiceStats;
 use crate::world::{World, phone_digits};
-use crate::{persist, session, tl_build};
+use crate::{persist, session};
 
 /// A running local Telegram.
 ///
@@ -480,7 +480,8 @@ impl ScriptedUser {
     }
 
     /// Sends `text` to `to` (a user, bot, group or channel: @username, title, `+phone` or id).
-    /// `/commands` get `bot_command` entities, as Telegram's apps send them.
+    /// Like Telegram's apps, it sends no entities: the server finds mentions, links, hashtags
+    /// and `/commands` in the text, as it does for every client.
     pub async fn send_text(&self, to: &str, text: &str) -> Result<ObservedMessage, Error> {
         self.send(to, text, None)
     }
@@ -505,7 +506,7 @@ impl ScriptedUser {
         self.act(|state| {
             let draft = Draft {
                 text: text.to_string(),
-                entities: tl_build::command_entities(text),
+                entities: state.entities_for(self.id, message.peer(), text, Vec::new()),
                 reply_to: Some(message.id),
                 ..Draft::default()
             };
@@ -521,7 +522,7 @@ impl ScriptedUser {
             let to = self.resolve(state, to)?;
             let draft = Draft {
                 text: text.to_string(),
-                entities: tl_build::command_entities(text),
+                entities: state.entities_for(self.id, to, text, Vec::new()),
                 reply_to,
                 ..Draft::default()
             };
@@ -558,6 +559,7 @@ impl ScriptedUser {
             state.files.insert(file.id, file.clone());
             let draft = Draft {
                 text: caption.to_string(),
+                entities: state.entities_for(self.id, to, caption, Vec::new()),
                 media: Some(if photo {
                     Media::Photo(file)
                 } else {
@@ -577,7 +579,7 @@ impl ScriptedUser {
         self.act(|state| {
             let edit = Edit {
                 text: Some(text.to_string()),
-                entities: Some(tl_build::command_entities(text)),
+                entities: Some(state.entities_for(self.id, message.peer(), text, Vec::new())),
                 reply_markup: None,
             };
             state
@@ -630,7 +632,9 @@ impl ScriptedUser {
     }
 
     /// Presses the inline button labelled `button` under `message` and waits for the bot's
-    /// answer (up to 10 s, then `BOT_RESPONSE_TIMEOUT`).
+    /// answer: up to 10 s ([`Error::Timeout`]), or until the bot can no longer answer (its
+    /// answer came after the world's callback deadline: `BOT_RESPONSE_TIMEOUT`, as Telegram
+    /// tells the user's app).
     pub async fn press_button(
         &self,
         message: &ObservedMessage,
@@ -647,13 +651,21 @@ impl ScriptedUser {
                 .press_button(self.id, message.peer(), message.id, data)
                 .map_err(|e| Error::rpc("press_button", e))
         })?;
-        self.shared
+        match self
+            .shared
             .callback_answer(query_id, BOT_RESPONSE_TIMEOUT)
             .await
-            .ok_or(Error::Timeout(
+        {
+            CallbackOutcome::Answered(answer) => Ok(answer),
+            CallbackOutcome::Expired => Err(Error::rpc(
+                "press_button",
+                RpcFail::bad_request("BOT_RESPONSE_TIMEOUT"),
+            )),
+            CallbackOutcome::TimedOut => Err(Error::Timeout(
                 BOT_RESPONSE_TIMEOUT,
                 "the bot's callback answer",
-            ))
+            )),
+        }
     }
 
     /// Sends an inline query to `bot` and waits for its results (up to 10 s).

@@ -82,6 +82,12 @@
 //!   and is refused with `bad_server_salt` (clients resend it), a new session id gets
 //!   `new_session_created`, and salts rotate hourly ([`TestKit::rotate_salts`] shortens
 //!   that; [`TestKit::service_stats`] counts what happened).
+//! - It is as strict as Telegram, never kinder: the server finds entities (mentions, links,
+//!   hashtags, cashtags, bot commands, e-mail addresses) in what clients send and sets
+//!   `mentioned`; incoming private messages carry no `from_id`; user, group and channel ids
+//!   exceed 2^32; captions stop at 1024 characters and texts at 4096; an edit without a
+//!   keyboard removes it; a bot that answers a button press after 15 s
+//!   ([`World::callback_answer_deadline`]) gets `QUERY_ID_INVALID`.
 //!
 //! # Module map
 //!
@@ -94,6 +100,8 @@
 //! | `delivery` | sending, editing and deleting into every box a message touches |
 //! | `interactions` | callback queries and inline queries that wait for a bot |
 //! | `tl_build` | every TL object literal the server sends (the one file a layer bump touches) |
+//! | `entities` | the entities the server finds in sent text (a subset of TDLib's finders) |
+//! | `mentions` | who a message mentions, for its copies' `mentioned` flag |
 //! | `srp` | server-side SRP for 2FA passwords |
 //! | [`world`] | the world description ([`World`], [`Bot`], [`User`], [`Group`]) |
 //! | [`world_file`] | the TOML world file format (`World::from_file`) |
@@ -110,10 +118,12 @@
 #![warn(missing_docs)]
 
 mod delivery;
+mod entities;
 mod error;
 mod faults;
 mod interactions;
 mod kit;
+mod mentions;
 mod observed;
 mod persist;
 mod privacy;

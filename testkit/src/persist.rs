@@ -19,7 +19,10 @@ use crate::error::Error;
 use crate::state::{Forward, LoggedUpdate, Media, State, StoredFile, StoredMessage};
 use crate::tl_build::PeerRef;
 
-const MAGIC: &[u8; 8] = b"OXTKSTA1";
+/// The current format: version 2 stores each message's mentions.
+const MAGIC: &[u8; 8] = b"OXTKSTA2";
+/// The first format (no mentions), still read.
+const MAGIC_V1: &[u8; 8] = b"OXTKSTA1";
 
 type Res<T> = Result<T, tl::deserialize::Error>;
 
@@ -81,6 +84,7 @@ impl W {
         self.opt(&m.forward.as_ref().map(|f| f.from));
         self.opt(&m.forward.as_ref().map(|f| f.date));
         self.opt(&m.via_bot);
+        self.put(&m.mentions);
     }
     fn box_(&mut self, messages: &BTreeMap<i32, StoredMessage>, log: &[LoggedUpdate]) {
         self.len(messages.len());
@@ -100,7 +104,8 @@ impl W {
     }
 }
 
-struct R<'a>(Cursor<'a>);
+/// A snapshot reader; `version` is the format it was written in.
+struct R<'a>(Cursor<'a>, u8);
 
 impl R<'_> {
     fn get<T: Deserializable>(&mut self) -> Res<T> {
@@ -155,6 +160,7 @@ impl R<'_> {
         let forward_from: Option<i64> = self.opt()?;
         let forward_date: Option<i32> = self.opt()?;
         let via_bot = self.opt()?;
+        let mentions = if self.1 >= 2 { self.get()? } else { Vec::new() };
         Ok(StoredMessage {
             id,
             global_id,
@@ -172,6 +178,7 @@ impl R<'_> {
                 .zip(forward_date)
                 .map(|(from, date)| Forward { from, date }),
             via_bot,
+            mentions,
         })
     }
     fn box_(&mut self) -> Res<(BTreeMap<i32, StoredMessage>, Vec<LoggedUpdate>)> {
@@ -241,10 +248,12 @@ impl State {
     /// Restores a snapshot on top of a freshly built world. Accounts and groups that the
     /// world no longer has are skipped.
     pub(crate) fn restore(&mut self, bytes: &[u8]) -> Result<(), tl::deserialize::Error> {
-        if bytes.get(..MAGIC.len()) != Some(MAGIC) {
-            return Err(tl::deserialize::Error::UnexpectedConstructor { id: 0 });
-        }
-        let mut r = R(Cursor::from_slice(&bytes[MAGIC.len()..]));
+        let version = match bytes.get(..MAGIC.len()) {
+            Some(m) if m == MAGIC => 2,
+            Some(m) if m == MAGIC_V1 => 1,
+            _ => return Err(tl::deserialize::Error::UnexpectedConstructor { id: 0 }),
+        };
+        let mut r = R(Cursor::from_slice(&bytes[MAGIC.len()..]), version);
         let next_global = r.get::<i64>()? as u64;
         self.set_next_global_id(next_global);
         for _ in 0..r.len()? {

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use grammers_tl_types::Serializable;
 
-use crate::interactions::BOT_RESPONSE_TIMEOUT;
+use crate::interactions::{BOT_RESPONSE_TIMEOUT, CallbackOutcome};
 use crate::observed::RpcCall;
 use crate::rpc::{self, Answer, ConnInfo, RpcFail};
 use crate::state::{ConnEntry, Shared};
@@ -308,11 +308,15 @@ async fn wait_for_bot(shared: &Shared, deferred: Answer) -> Result<Vec<u8>, RpcF
     match deferred {
         Answer::Now(bytes) => Ok(bytes),
         Answer::WaitCallback(query_id) => {
-            let answer = shared
-                .callback_answer(query_id, BOT_RESPONSE_TIMEOUT)
-                .await
-                .ok_or_else(timeout)?;
-            Ok(tl_build::bot_callback_answer(answer.message, answer.alert, answer.url).to_bytes())
+            match shared.callback_answer(query_id, BOT_RESPONSE_TIMEOUT).await {
+                CallbackOutcome::Answered(answer) => {
+                    Ok(
+                        tl_build::bot_callback_answer(answer.message, answer.alert, answer.url)
+                            .to_bytes(),
+                    )
+                }
+                CallbackOutcome::Expired | CallbackOutcome::TimedOut => Err(timeout()),
+            }
         }
         Answer::WaitInline {
             query_id,

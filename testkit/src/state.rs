@@ -24,6 +24,14 @@ use crate::world::{World, phone_digits};
 /// Update state numbers start here: pts 0 means "no state" to clients, which disables catch-up.
 pub(crate) const INITIAL_PTS: i32 = 100;
 
+/// The first user's id: above 2^32, as new Telegram accounts' are.
+const FIRST_USER_ID: i64 = 6_000_000_001;
+/// Basic groups' and channels' ids start after these, also beyond 32 bits (TDLib allows chat
+/// ids up to 10^12 - 1 and channel ids up to 10^12 - 2^31: `ChatId::MAX_CHAT_ID`,
+/// `ChannelId::MAX_CHANNEL_ID`).
+const GROUP_ID_BASE: i64 = 4_500_000_000;
+const CHANNEL_ID_BASE: i64 = 5_500_000_000;
+
 /// Seconds since the Unix epoch, as TL dates.
 pub(crate) fn now() -> i32 {
     SystemTime::now()
@@ -211,6 +219,8 @@ pub(crate) struct StoredMessage {
     pub(crate) media: Option<Media>,
     pub(crate) forward: Option<Forward>,
     pub(crate) via_bot: Option<i64>,
+    /// Accounts the message mentions, resolved when it was sent (see `mentions`).
+    pub(crate) mentions: Vec<i64>,
 }
 
 impl StoredMessage {
@@ -284,6 +294,10 @@ pub(crate) struct Draft {
 pub(crate) struct PendingCallback {
     pub(crate) bot: i64,
     pub(crate) answer: Option<CallbackAnswer>,
+    /// When the button was pressed; the bot must answer within the world's deadline.
+    pub(crate) pressed: std::time::Instant,
+    /// The bot answered after the deadline: the query is dead.
+    pub(crate) expired: bool,
 }
 
 /// An inline query waiting for (or holding) the bot's results.
@@ -307,6 +321,8 @@ pub(crate) struct State {
     pub(crate) conns: HashMap<u64, ConnEntry>,
     pub(crate) rpc_log: Vec<RpcCall>,
     pub(crate) callbacks: HashMap<i64, PendingCallback>,
+    /// How long a bot has to answer a callback query (`World::callback_answer_deadline`).
+    pub(crate) callback_deadline: std::time::Duration,
     pub(crate) inline_queries: HashMap<i64, PendingInline>,
     /// Upload parts by (account, file id).
     pub(crate) uploads: HashMap<(i64, i64), BTreeMap<i32, Vec<u8>>>,
@@ -341,6 +357,9 @@ impl State {
             conns: HashMap::new(),
             rpc_log: Vec::new(),
             callbacks: HashMap::new(),
+            callback_deadline: world
+                .callback_deadline
+                .unwrap_or(crate::interactions::CALLBACK_ANSWER_DEADLINE),
             inline_queries: HashMap::new(),
             uploads: HashMap::new(),
             files: HashMap::new(),
@@ -380,12 +399,20 @@ impl State {
             account.privacy = privacy;
             state.insert(account)?;
         }
-        let mut next_user_id = 1_000_000_000i64;
+        // Telegram's ids outgrew 32 bits in 2021-2022 (Bot API: identifiers "may have more
+        // than 32 significant bits"; TDLib's `UserId::MAX_USER_ID` is 2^40 - 1) and new
+        // accounts get ids above 2^32. Users here do too, so code that keeps ids in 32 bits
+        // fails in tests.
+        let mut next_user_id = FIRST_USER_ID - 1;
         for user in &world.users {
             let phone = phone_digits(&user.phone).ok_or_else(|| Error::World {
                 what: format!("user phone {:?} is not `+` and 5 to 15 digits", user.phone),
             })?;
             next_user_id += 1;
+            // A bot whose token names an id in this range keeps it; users step around it.
+            while state.accounts.contains_key(&next_user_id) {
+                next_user_id += 1;
+            }
             let mut account = Account::new(
                 next_user_id,
                 AccountKind::User,
@@ -478,8 +505,8 @@ impl State {
     ) -> Result<PeerRef, Error> {
         self.next_room_id += 1;
         let id = match kind {
-            RoomKind::Group => 4_000_000 + self.next_room_id,
-            RoomKind::Supergroup | RoomKind::Broadcast => 2_000_000_000 + self.next_room_id,
+            RoomKind::Group => GROUP_ID_BASE + self.next_room_id,
+            RoomKind::Supergroup | RoomKind::Broadcast => CHANNEL_ID_BASE + self.next_room_id,
         };
         let room = Room {
             id,

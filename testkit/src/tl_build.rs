@@ -361,10 +361,19 @@ pub(crate) fn viewer_hash(secret: i64, viewer: i64) -> i64 {
 /// A stored message as `viewer` sees it.
 pub(crate) fn message(m: &StoredMessage, viewer: i64) -> tl::enums::Message {
     let is_channel_post = matches!(m.peer, PeerRef::Channel(_)) && m.post;
+    let out = m.from == viewer;
+    let mentioned = crate::mentions::is_mentioned(m.peer, m.post, m.from, &m.mentions, viewer);
+    // Incoming messages in private chats carry no `from_id` since layer 119: the sender can
+    // only be the chat (Telethon `tl/custom/message.py`, grammers `Message::sender_id`).
+    // Outgoing ones keep it: TDLib takes a missing `from_id` as "sent by the chat" and logs
+    // "Receive wrong out flag" for an outgoing one (`MessagesManager.cpp`,
+    // `parse_telegram_api_message` / `create_message`).
+    let incoming_private = matches!(m.peer, PeerRef::User(_)) && !out;
     tl::enums::Message::Message(tl::types::Message {
-        out: m.from == viewer,
-        mentioned: false,
-        media_unread: false,
+        out,
+        mentioned,
+        // Set with an unread mention (see `mentions`).
+        media_unread: mentioned,
         silent: false,
         post: is_channel_post,
         from_scheduled: false,
@@ -378,7 +387,7 @@ pub(crate) fn message(m: &StoredMessage, viewer: i64) -> tl::enums::Message {
         paid_suggested_post_stars: false,
         paid_suggested_post_ton: false,
         id: m.id,
-        from_id: (!is_channel_post).then(|| PeerRef::User(m.from).to_tl()),
+        from_id: (!is_channel_post && !incoming_private).then(|| PeerRef::User(m.from).to_tl()),
         from_boosts_applied: None,
         from_rank: None,
         peer_id: m.peer.to_tl(),
@@ -472,12 +481,13 @@ pub(crate) fn short_message(
         return None;
     }
     let entities = (!m.entities.is_empty()).then(|| m.entities.clone());
+    let mentioned = crate::mentions::is_mentioned(m.peer, m.post, m.from, &m.mentions, viewer);
     match m.peer {
         PeerRef::User(user_id) => Some(tl::enums::Updates::UpdateShortMessage(
             tl::types::UpdateShortMessage {
                 out: m.from == viewer,
-                mentioned: false,
-                media_unread: false,
+                mentioned,
+                media_unread: mentioned,
                 silent: false,
                 id: m.id,
                 user_id,
@@ -495,8 +505,8 @@ pub(crate) fn short_message(
         PeerRef::Chat(chat_id) => Some(tl::enums::Updates::UpdateShortChatMessage(
             tl::types::UpdateShortChatMessage {
                 out: m.from == viewer,
-                mentioned: false,
-                media_unread: false,
+                mentioned,
+                media_unread: mentioned,
                 silent: false,
                 id: m.id,
                 from_id: m.from,
@@ -952,41 +962,4 @@ pub(crate) fn bot_results(
         cache_time: 0,
         users,
     })
-}
-
-/// `bot_command` entities for every `/command` at a word start, as Telegram marks them.
-pub(crate) fn command_entities(text: &str) -> Vec<tl::enums::MessageEntity> {
-    let mut entities = Vec::new();
-    let mut utf16_offset = 0i32;
-    let mut prev: Option<char> = None;
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '/' && prev.is_none_or(char::is_whitespace) {
-            let mut j = i + 1;
-            while j < chars.len()
-                && (chars[j].is_ascii_alphanumeric() || chars[j] == '_' || chars[j] == '@')
-            {
-                j += 1;
-            }
-            if j > i + 1 {
-                let length: i32 = chars[i..j].iter().map(|c| c.len_utf16() as i32).sum();
-                entities.push(tl::enums::MessageEntity::BotCommand(
-                    tl::types::MessageEntityBotCommand {
-                        offset: utf16_offset,
-                        length,
-                    },
-                ));
-                utf16_offset += length;
-                prev = Some(chars[j - 1]);
-                i = j;
-                continue;
-            }
-        }
-        utf16_offset += c.len_utf16() as i32;
-        prev = Some(c);
-        i += 1;
-    }
-    entities
 }

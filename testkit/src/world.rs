@@ -5,6 +5,7 @@
 //! passwords) are never printed by `Debug`.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::state::RoomKind;
 
@@ -25,6 +26,7 @@ pub struct World {
     pub(crate) users: Vec<User>,
     pub(crate) groups: Vec<Group>,
     pub(crate) login_code: Option<String>,
+    pub(crate) callback_deadline: Option<Duration>,
 }
 
 impl World {
@@ -76,6 +78,14 @@ impl World {
     /// Makes every login code this code instead of a random 5-digit one.
     pub fn login_code(mut self, code: impl Into<String>) -> Self {
         self.login_code = Some(code.into());
+        self
+    }
+
+    /// How long a bot has to answer a callback query (a button press) before
+    /// `messages.setBotCallbackAnswer` fails with `QUERY_ID_INVALID`. The default is
+    /// Telegram's, about 15 seconds; tests shorten it (`Duration::ZERO`: every answer is late).
+    pub fn callback_answer_deadline(mut self, deadline: Duration) -> Self {
+        self.callback_deadline = Some(deadline);
         self
     }
 }

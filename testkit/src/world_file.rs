@@ -4,6 +4,7 @@
 //!
 //! ```toml
 //! login_code = "12345"          # fixed login code; random 5 digits when absent
+//! callback_answer_deadline_ms = 15000  # how long bots have to answer a button press
 //!
 //! [[apps]]                      # when any app is listed, others get API_ID_INVALID
 //! api_id = 12345
@@ -50,6 +51,7 @@ use crate::world::{Bot, Group, User, World};
 #[serde(deny_unknown_fields)]
 struct WorldFile {
     login_code: Option<String>,
+    callback_answer_deadline_ms: Option<u64>,
     #[serde(default)]
     apps: Vec<AppEntry>,
     #[serde(default)]
@@ -113,6 +115,9 @@ impl World {
         let mut world = World::new();
         if let Some(code) = file.login_code {
             world = world.login_code(code);
+        }
+        if let Some(ms) = file.callback_answer_deadline_ms {
+            world = world.callback_answer_deadline(std::time::Duration::from_millis(ms));
         }
         for app in file.apps {
             world = world.app(app.api_id, app.api_hash);
@@ -188,6 +193,10 @@ mod tests {
         assert_eq!(world.bots.len(), 1);
         assert_eq!(world.users[0].password.as_deref(), Some("hunter2"));
         assert_eq!(world.groups.len(), 3);
+        assert_eq!(
+            world.callback_deadline,
+            Some(std::time::Duration::from_secs(15))
+        );
     }
 
     #[test]

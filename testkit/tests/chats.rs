@@ -46,7 +46,7 @@ async fn basic_group_message_and_reply() {
             (got.text.as_str(), got.chat_kind),
             ("hi all", ChatKind::Group)
         );
-        assert_eq!(got.sender_id, 123456);
+        assert_eq!(got.sender_id, BOT_ID);
     }
     bot.quit().await;
 }

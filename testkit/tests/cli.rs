@@ -19,7 +19,7 @@ api_id = 12345
 api_hash = "0123456789abcdef0123456789abcdef"
 
 [[bots]]
-token = "123456:TESTTOKEN"
+token = "7000000123:TESTTOKEN"
 username = "echo_bot"
 name = "Echo"
 

@@ -87,7 +87,7 @@ async fn callback_button_answered_then_message_edited_and_deleted() {
     assert_eq!(deleted, 1);
     let deletion = alice.next_deletion(WAIT).await.unwrap();
     assert_eq!(deletion.ids, [menu.id]);
-    assert_eq!(deletion.chat_id, 123456);
+    assert_eq!(deletion.chat_id, BOT_ID);
     bot.quit().await;
 }
 
@@ -153,9 +153,9 @@ async fn inline_query_answered_and_result_sent() {
         .send_inline_result("bob", &results, "r2")
         .await
         .unwrap();
-    assert_eq!(sent.via_bot_id, Some(123456));
+    assert_eq!(sent.via_bot_id, Some(BOT_ID));
     let got = bob.next_message(WAIT).await.unwrap();
-    assert_eq!((got.text.as_str(), got.via_bot_id), ("purr", Some(123456)));
+    assert_eq!((got.text.as_str(), got.via_bot_id), ("purr", Some(BOT_ID)));
     let chosen = next_matching(&mut updates, |u| match u {
         Update::InlineSend(s) => Some(s),
         _ => None,
@@ -198,7 +198,7 @@ async fn user_client_uses_inline_bot_and_presses_buttons() {
     first.send(bot_ref).await.unwrap();
     let mut bot_updates = answering.await.unwrap();
     let woof = next_new_message(&mut bot_updates).await;
-    assert_eq!((woof.text(), woof.via_bot_id()), ("woof", Some(123456)));
+    assert_eq!((woof.text(), woof.via_bot_id()), ("woof", Some(BOT_ID)));
 
     // The bot sends bob a keyboard; bob presses with messages.getBotCallbackAnswer.
     woof.reply(

@@ -24,7 +24,7 @@ async fn bot_login(storage: Storage) {
     assert!(tc.client.is_authorized().await.unwrap());
     let me = tc.client.get_me().await.unwrap();
     assert_eq!(me.first_name(), Some("Echo"));
-    assert_eq!(me.id().bare_id(), Some(123456));
+    assert_eq!(me.id().bare_id(), Some(BOT_ID));
     tc.quit().await;
     kit.shutdown().await;
 }

@@ -14,7 +14,7 @@ async fn bot_echo_round_trip(storage: Storage) {
 
     let alice = kit.user("alice");
     let sent = alice.send_text("echo_bot", "/start now").await.unwrap();
-    assert_eq!(sent.chat_id, 123456);
+    assert_eq!(sent.chat_id, BOT_ID);
 
     let incoming = next_new_message(&mut updates).await;
     assert_eq!(incoming.text(), "/start now");
@@ -36,8 +36,8 @@ async fn bot_echo_round_trip(storage: Storage) {
 
     let got = alice.next_message(WAIT).await.unwrap();
     assert_eq!(got.text, "hello Alice");
-    assert_eq!(got.chat_id, 123456);
-    assert_eq!(got.sender_id, 123456);
+    assert_eq!(got.chat_id, BOT_ID);
+    assert_eq!(got.sender_id, BOT_ID);
     assert_eq!(
         got.reply_to,
         Some(sent.id),

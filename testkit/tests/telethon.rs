@@ -59,7 +59,7 @@ async fn telethon_bot_receives_and_replies() {
             kit.rpc_log()
         );
     };
-    assert_eq!(ready, "READY echo_bot 123456");
+    assert_eq!(ready, format!("READY echo_bot {BOT_ID}"));
 
     let alice = kit.user("alice");
     let sent = alice.send_text("echo_bot", "ping").await.unwrap();

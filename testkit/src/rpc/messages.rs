@@ -18,8 +18,13 @@ pub(super) fn send_message(
         return answer;
     }
     let draft = Draft {
+        entities: state.entities_for(
+            me,
+            to,
+            &request.message,
+            request.entities.unwrap_or_default(),
+        ),
         text: request.message,
-        entities: request.entities.unwrap_or_default(),
         reply_markup: request.reply_markup,
         reply_to: reply_to_id(&request.reply_to),
         ..Draft::default()
@@ -47,8 +52,13 @@ pub(super) fn send_media(
     }
     let media = input_media(state, me, request.media)?;
     let draft = Draft {
+        entities: state.entities_for(
+            me,
+            to,
+            &request.message,
+            request.entities.unwrap_or_default(),
+        ),
         text: request.message,
-        entities: request.entities.unwrap_or_default(),
         reply_markup: request.reply_markup,
         reply_to: reply_to_id(&request.reply_to),
         media: Some(media),
@@ -143,9 +153,16 @@ pub(super) fn edit_message(
 ) -> Result<tl::enums::Updates, RpcFail> {
     let me = caller.me()?;
     let peer = input_peer(state, caller, &request.peer)?;
+    // A new text gets its entities found again, as a sent one does.
+    let entities = match &request.message {
+        Some(text) => {
+            Some(state.entities_for(me, peer, text, request.entities.unwrap_or_default()))
+        }
+        None => request.entities,
+    };
     let edit = Edit {
         text: request.message,
-        entities: request.entities,
+        entities,
         reply_markup: request.reply_markup,
     };
     state.edit(me, peer, request.id, edit, Some(caller.conn.conn_id))

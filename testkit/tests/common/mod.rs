@@ -14,7 +14,10 @@ use oxygram_testkit::{Bot, TestKit, User, World};
 
 pub const API_ID: i32 = 12345;
 pub const API_HASH: &str = "0123456789abcdef0123456789abcdef";
-pub const BOT_TOKEN: &str = "123456:TESTTOKEN";
+/// A bot id above 2^32, as new bots' are.
+pub const BOT_TOKEN: &str = "7000000123:TESTTOKEN";
+/// The bot's id, the number before the token's `:`.
+pub const BOT_ID: i64 = 7_000_000_123;
 pub const ALICE_PHONE: &str = "+15550001";
 pub const BOB_PHONE: &str = "+15550002";
 pub const WAIT: Duration = Duration::from_secs(10);
