@@ -8,13 +8,14 @@
 //! - replies to its own messages, messages that mention it, and messages sent via it,
 //! - service messages.
 //!
-//! With privacy off, or as an admin, it receives everything. Bots never receive other bots'
+//! With privacy off, or as an admin, it receives everything; in a broadcast channel it
+//! receives every post ("All messages from channels where they are a member"). Bots never receive other bots'
 //! messages, in any mode (core.telegram.org/bots/faq, "Why doesn't my bot see messages from
 //! other bots?").
 
 use grammers_tl_types as tl;
 
-use crate::state::{Room, State, StoredMessage};
+use crate::state::{Room, RoomKind, State, StoredMessage};
 
 impl State {
     /// Whether `viewer` receives `m`, sent in `room`; `replied_from` is the author of the
@@ -35,7 +36,12 @@ impl State {
         if self.accounts.get(&m.from).is_some_and(|a| a.is_bot()) {
             return false;
         }
-        if !bot.privacy || room.creator == viewer || room.admins.contains(&viewer) {
+        // Privacy mode is about groups: a bot gets every post of a channel it is in.
+        if !bot.privacy
+            || room.kind == RoomKind::Broadcast
+            || room.creator == viewer
+            || room.admins.contains(&viewer)
+        {
             return true;
         }
         if replied_from == Some(viewer) || m.via_bot == Some(viewer) {

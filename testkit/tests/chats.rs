@@ -13,9 +13,11 @@ fn chat_world() -> oxygram_testkit::World {
     world()
         .group(Group::new("Friends").members(["alice", "bob", "echo_bot"]))
         .supergroup(
+            // An admin bot reads all of a supergroup's messages, privacy mode or not.
             Group::new("Lounge")
                 .username("lounge")
-                .members(["alice", "echo_bot"]),
+                .members(["alice", "echo_bot"])
+                .admins(["echo_bot"]),
         )
         .channel(
             Group::new("News")

@@ -41,13 +41,19 @@ fn owned(expected: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
     expected.iter().map(|(k, t)| (*k, t.to_string())).collect()
 }
 
+/// The bot is an admin of both groups, so privacy mode lets it read all their messages.
 fn group_world() -> World {
     world()
-        .group(Group::new("Friends").members(["alice", "bob", "echo_bot"]))
+        .group(
+            Group::new("Friends")
+                .members(["alice", "bob", "echo_bot"])
+                .admins(["echo_bot"]),
+        )
         .supergroup(
             Group::new("Lounge")
                 .username("lounge")
-                .members(["alice", "bob", "echo_bot"]),
+                .members(["alice", "bob", "echo_bot"])
+                .admins(["echo_bot"]),
         )
 }
 
