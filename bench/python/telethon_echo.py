@@ -10,7 +10,7 @@ import asyncio
 import signal
 import sys
 
-from telethon import TelegramClient, events
+from telethon import TelegramClient, events, types
 from telethon.sessions import StringSession
 
 
@@ -20,7 +20,13 @@ async def main() -> int:
 
     @client.on(events.NewMessage(incoming=True))
     async def echo(event):
-        await event.reply(event.raw_text)
+        # Telegram pushes a new user's first message short, without the user
+        # (LonamiWebs/Telethon#3230), and Telethon 1.45 then has no input chat: a bot may
+        # name a user who wrote to it with access_hash 0 (get_input_entity does that).
+        chat = await event.get_input_chat()
+        if chat is None:
+            chat = await client.get_input_entity(types.PeerUser(event.chat_id))
+        await client.send_message(chat, event.raw_text, reply_to=event.id)
 
     await client.connect()
     me = await client.get_me()

@@ -18,9 +18,11 @@ use std::sync::Arc;
 
 use grammers_client::Client;
 use grammers_client::client::ClientConfiguration;
+use grammers_client::message::InputMessage;
 use grammers_client::update::Update;
 use grammers_mtsender::{ConnectionParams, SenderPool, UpdatesConfiguration};
 use grammers_session::storages::SqliteSession;
+use grammers_session::types::{PeerAuth, PeerRef};
 use tokio::signal::unix::{SignalKind, signal};
 
 /// oxygram's `runtime::UPDATES_QUEUE`: the same queue between connection and update stream.
@@ -77,8 +79,23 @@ async fn run(session: String, api_id: i32) -> Result<(), BoxError> {
         };
         match update {
             Ok(Update::NewMessage(message)) if !message.outgoing() => {
+                let client = client.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = message.reply(message.text()).await {
+                    // Telegram pushes a new user's first message short, without the user, and
+                    // with peer caching off the session never learns the hash either: a bot
+                    // may name a user who wrote to it with access hash 0 (the cheapest way,
+                    // and what TDLib does for bots), so the ceiling stays the least work.
+                    let peer = match message.peer_ref().await {
+                        Ok(Some(peer)) => peer,
+                        _ => PeerRef {
+                            id: message.peer_id(),
+                            auth: PeerAuth::from_hash(0),
+                        },
+                    };
+                    let echo = InputMessage::new()
+                        .text(message.text())
+                        .reply_to(Some(message.id()));
+                    if let Err(e) = client.send_message(peer, echo).await {
                         eprintln!("reply failed: {e}");
                     }
                 });
