@@ -681,10 +681,11 @@ impl<'k> Chat<'k> {
             .unwrap_or_else(|| format!("user {id}"))
     }
 
-    /// Whether an event `viewer` saw in `chat_id` is the observer's to print: the other
-    /// person's copies of group messages are, while the observer is in the group.
+    /// Whether an event `viewer` saw in `chat_id` is left to the observer: the group is shown
+    /// as @you see it (while you are out of it, you see nothing of it, as on Telegram), so
+    /// the other person's copies of group messages are never printed.
     fn shown_by_observer(&self, viewer: i64, chat_id: i64) -> bool {
-        viewer != self.observer.id() && Some(chat_id) == self.group_id && self.observer_in_group()
+        viewer != self.observer.id() && Some(chat_id) == self.group_id
     }
 
     fn show(&mut self, viewer: i64, event: Event) {
