@@ -291,6 +291,21 @@ impl TestKit {
         }
     }
 
+    /// Turns bot `who`'s privacy mode in groups on or off, as BotFather's `/setprivacy` does
+    /// (see [`Bot::privacy`](crate::Bot::privacy)); it applies to messages sent from now on.
+    pub fn set_privacy(&self, who: &str, on: bool) -> Result<(), Error> {
+        let mut state = self.shared.lock();
+        let id = state
+            .find_account(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        let account = state.accounts.get_mut(&id).expect("found above");
+        if !account.is_bot() {
+            return Err(Error::UnknownAccount(format!("{who} (not a bot)")));
+        }
+        account.privacy = on;
+        Ok(())
+    }
+
     /// Forgets the stored updates of `who`: its clients' next `updates.getDifference` gets
     /// `differenceTooLong` (as after a long time offline).
     pub fn forget_updates(&self, who: &str) -> Result<(), Error> {

@@ -291,6 +291,12 @@ async fn delivery_reports_privacy_mode_and_leaving() {
     assert!(alice.delivered_to(&command, "echo_bot").unwrap());
     // The real client got the command and not the chatter before it.
     assert_eq!(next_new_message(&mut updates).await.text(), "/hi@echo_bot");
+    // BotFather's /setprivacy off: chatter reaches the bot from now on.
+    kit.set_privacy("echo_bot", false).unwrap();
+    let open = alice.send_text("Friends", "open chatter").await.unwrap();
+    assert!(alice.delivered_to(&open, "echo_bot").unwrap());
+    assert_eq!(next_new_message(&mut updates).await.text(), "open chatter");
+    assert!(kit.set_privacy("alice", false).is_err());
 
     assert!(kit.is_member("Friends", "bob").unwrap());
     bob.leave_group("Friends").await.unwrap();

@@ -219,3 +219,27 @@ fn group_with_privacy_mode_as_bob_joining_and_leaving() {
         run.stderr
     );
 }
+
+#[test]
+fn privacy_off_lets_the_bot_read_group_chatter() {
+    let run = sandbox_script(
+        "echo",
+        &["--sandbox"],
+        ":group\nchat one\n:privacy off\nchat two\n",
+    );
+    assert_in_order(
+        &run.stdout,
+        &[
+            "[group] @you: chat one",
+            "(not delivered to the bot: privacy mode; commands, replies and mentions are)",
+            "[group] @you: chat two",
+            "[group] @oxygram_bot: chat two",
+        ],
+    );
+    assert!(
+        !run.stdout.contains("@oxygram_bot: chat one"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("privacy mode off"), "{}", run.stderr);
+}

@@ -189,6 +189,8 @@ struct Chat<'k> {
     other: Option<ScriptedUser>,
     /// The sandbox group's id (bot mode).
     group_id: Option<i64>,
+    /// The bot's privacy mode (`:privacy`), for what `:group` says.
+    privacy: bool,
     /// Receives the app's messages (and, for user accounts, sees the app's chat).
     observer: ScriptedUser,
     /// Sends typed lines: `observer` for bots, the app's own account for userbots.
@@ -236,6 +238,8 @@ impl<'k> Chat<'k> {
             place: Place::Private,
             other,
             group_id: cast.group.as_deref().and_then(|g| kit.chat_id(g)),
+            // Telegram's default (`Bot::privacy`), which `Cast::world` keeps.
+            privacy: true,
             observer,
             typist,
             names,
@@ -344,6 +348,7 @@ impl<'k> Chat<'k> {
             Input::As { who, text } => self.send_as(&who, text).await,
             Input::Join(who) => self.join(&who).await,
             Input::Leave(who) => self.leave(&who).await,
+            Input::Privacy(on) => self.set_privacy(on),
         };
         if sent { Flow::Sent } else { Flow::Local }
     }
@@ -367,9 +372,14 @@ impl<'k> Chat<'k> {
             }
             (Place::Group, Some(group)) => {
                 self.place = place;
+                let privacy = if self.privacy {
+                    "privacy mode is on, so the bot receives only commands, replies to it and \
+                     mentions of it here (:privacy off changes that)"
+                } else {
+                    "privacy mode is off: the bot receives everything here"
+                };
                 note(&format!(
-                    "now in \"{group}\" with @bob and @{}; privacy mode is on, so the bot \
-                     receives only commands, replies to it and mentions of it here",
+                    "now in \"{group}\" with @bob and @{}; {privacy}",
                     self.cast.app
                 ));
             }
@@ -497,6 +507,27 @@ impl<'k> Chat<'k> {
                 self.name(adder.id())
             ),
             Err(e) => note(&format!("could not add @{who}: {e}")),
+        }
+        false
+    }
+
+    /// `:privacy on|off`: BotFather's `/setprivacy` for the app's bot.
+    fn set_privacy(&mut self, on: bool) -> bool {
+        if self.cast.account != Account::Bot {
+            note(":privacy is about bots in groups, and this app is a user account");
+            return false;
+        }
+        match self.kit.set_privacy(&self.cast.app, on) {
+            Ok(()) => {
+                self.privacy = on;
+                note(if on {
+                    "privacy mode on: in groups the bot receives only commands, replies to it \
+                     and mentions of it"
+                } else {
+                    "privacy mode off: the bot receives every group message"
+                });
+            }
+            Err(e) => note(&format!("could not change privacy mode: {e}")),
         }
         false
     }

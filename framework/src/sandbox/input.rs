@@ -32,6 +32,8 @@ pub enum Input {
     Join(String),
     /// `:leave NAME`: `@NAME` leaves the sandbox group.
     Leave(String),
+    /// `:privacy on|off`: the bot's privacy mode in groups (BotFather's `/setprivacy`).
+    Privacy(bool),
     /// `:help`: list the commands.
     Help,
     /// `:quit`: end the sandbox.
@@ -63,6 +65,7 @@ Type a message and press Enter to send it. Commands:
   :as NAME TEXT   NAME (e.g. bob) sends TEXT here (in private: to the bot, in their chat)
   :join NAME      NAME is added to the group
   :leave NAME     NAME leaves the group
+  :privacy off    the bot gets every group message (:privacy on: the default again)
   :help           this list
   :quit           leave (or Ctrl+D)";
 
@@ -113,6 +116,11 @@ pub fn parse_input(line: &str) -> Input {
         "leave" => match rest {
             "" => Input::Invalid("usage: :leave NAME (e.g. :leave bob)".into()),
             name => Input::Leave(username(name)),
+        },
+        "privacy" => match rest {
+            "on" => Input::Privacy(true),
+            "off" => Input::Privacy(false),
+            _ => Input::Invalid("usage: :privacy on or :privacy off".into()),
         },
         "help" | "h" | "?" => Input::Help,
         "quit" | "q" | "exit" => Input::Quit,
@@ -188,6 +196,9 @@ mod tests {
         assert!(matches!(parse_input(":as"), Input::Invalid(_)));
         assert!(matches!(parse_input(":join"), Input::Invalid(m) if m.contains(":join NAME")));
         assert!(matches!(parse_input(":leave"), Input::Invalid(m) if m.contains(":leave NAME")));
+        assert_eq!(parse_input(":privacy off"), Input::Privacy(false));
+        assert_eq!(parse_input(":privacy on"), Input::Privacy(true));
+        assert!(matches!(parse_input(":privacy"), Input::Invalid(m) if m.contains(":privacy on")));
         // Only whole command words: `:groupie` is a message.
         assert_eq!(parse_input(":groupie"), Input::Text(":groupie".into()));
     }

@@ -48,6 +48,8 @@
 //! what delivery did rather than re-running the rule) and prints
 //! `(not delivered to the bot: privacy mode; …)` when it did not. The group is shown as
 //! `@you` see it: while you are out of it, nothing of it is printed but your own commands.
+//! `:privacy off` (and `:privacy on`) flips the bot's privacy mode, as BotFather's
+//! `/setprivacy` does, for messages sent from then on.
 
 #[cfg(feature = "sandbox")]
 mod chat;
