@@ -276,6 +276,36 @@ impl TestKit {
         Ok(())
     }
 
+    /// Whether `who` is a member of the group or channel `group` (its @username, title or
+    /// id).
+    pub fn is_member(&self, group: &str, who: &str) -> Result<bool, Error> {
+        let state = self.shared.lock();
+        let user = state
+            .find_account(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        match state.find(group) {
+            Some(PeerRef::Chat(id) | PeerRef::Channel(id)) => {
+                Ok(state.rooms[&id].members.contains(&user))
+            }
+            _ => Err(Error::UnknownAccount(group.to_string())),
+        }
+    }
+
+    /// Turns bot `who`'s privacy mode in groups on or off, as BotFather's `/setprivacy` does
+    /// (see [`Bot::privacy`](crate::Bot::privacy)); it applies to messages sent from now on.
+    pub fn set_privacy(&self, who: &str, on: bool) -> Result<(), Error> {
+        let mut state = self.shared.lock();
+        let id = state
+            .find_account(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        let account = state.accounts.get_mut(&id).expect("found above");
+        if !account.is_bot() {
+            return Err(Error::UnknownAccount(format!("{who} (not a bot)")));
+        }
+        account.privacy = on;
+        Ok(())
+    }
+
     /// Forgets the stored updates of `who`: its clients' next `updates.getDifference` gets
     /// `differenceTooLong` (as after a long time offline).
     pub fn forget_updates(&self, who: &str) -> Result<(), Error> {
@@ -629,6 +659,43 @@ impl ScriptedUser {
             room.members.push(user);
             Ok(())
         })
+    }
+
+    /// Leaves the group or channel `group` (`messages.deleteChatUser` on oneself, or
+    /// `channels.leaveChannel`). Not being a member is `USER_NOT_PARTICIPANT`, as Telegram
+    /// answers `messages.deleteChatUser` (core.telegram.org/method/messages.deleteChatUser).
+    /// Messages already in this user's box stay there, as on Telegram.
+    pub async fn leave_group(&self, group: &str) -> Result<(), Error> {
+        self.act(|state| {
+            let room_id = match self.resolve(state, group)? {
+                PeerRef::Chat(id) | PeerRef::Channel(id) => id,
+                PeerRef::User(_) => return Err(Error::UnknownAccount(group.to_string())),
+            };
+            let room = state.rooms.get_mut(&room_id).expect("resolved above");
+            let Some(at) = room.members.iter().position(|m| *m == self.id) else {
+                return Err(Error::rpc(
+                    "leave_group",
+                    RpcFail::bad_request("USER_NOT_PARTICIPANT"),
+                ));
+            };
+            room.members.remove(at);
+            room.admins.retain(|a| *a != self.id);
+            Ok(())
+        })
+    }
+
+    /// Whether `sent`, a message this user sent (as [`ScriptedUser::send_text`] returns it),
+    /// reached `who` as an update: `false` when privacy mode kept it from a bot, or `who`
+    /// was not in the chat. Answered from what delivery stored (see `delivered.rs`), so after
+    /// [`TestKit::forget_updates`] of `who` earlier messages read as not delivered.
+    pub fn delivered_to(&self, sent: &ObservedMessage, who: &str) -> Result<bool, Error> {
+        let state = self.shared.lock();
+        let viewer = state
+            .find_account(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        state
+            .delivered_to(self.id, sent.peer(), sent.id, viewer)
+            .map_err(|e| Error::rpc("delivered_to", e))
     }
 
     /// Presses the inline button labelled `button` under `message` and waits for the bot's

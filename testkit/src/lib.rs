@@ -117,6 +117,7 @@
 
 #![warn(missing_docs)]
 
+mod delivered;
 mod delivery;
 mod entities;
 mod error;

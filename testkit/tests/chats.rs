@@ -276,3 +276,39 @@ async fn bot_commands_are_recorded() {
     assert!(err.to_string().contains("BOT_COMMAND_INVALID"), "{err}");
     bot.quit().await;
 }
+
+#[tokio::test]
+async fn delivery_reports_privacy_mode_and_leaving() {
+    let kit = TestKit::start(chat_world()).await.unwrap();
+    let (bot, mut updates) = bot_client(&kit).await;
+    let (alice, bob) = (kit.user("alice"), kit.user("bob"));
+
+    // Privacy mode (on by default) keeps chatter from the bot, not its commands.
+    let chatter = alice.send_text("Friends", "just chatting").await.unwrap();
+    assert!(!alice.delivered_to(&chatter, "echo_bot").unwrap());
+    assert!(alice.delivered_to(&chatter, "bob").unwrap());
+    let command = alice.send_text("Friends", "/hi@echo_bot").await.unwrap();
+    assert!(alice.delivered_to(&command, "echo_bot").unwrap());
+    // The real client got the command and not the chatter before it.
+    assert_eq!(next_new_message(&mut updates).await.text(), "/hi@echo_bot");
+    // BotFather's /setprivacy off: chatter reaches the bot from now on.
+    kit.set_privacy("echo_bot", false).unwrap();
+    let open = alice.send_text("Friends", "open chatter").await.unwrap();
+    assert!(alice.delivered_to(&open, "echo_bot").unwrap());
+    assert_eq!(next_new_message(&mut updates).await.text(), "open chatter");
+    assert!(kit.set_privacy("alice", false).is_err());
+
+    assert!(kit.is_member("Friends", "bob").unwrap());
+    bob.leave_group("Friends").await.unwrap();
+    assert!(!kit.is_member("Friends", "bob").unwrap());
+    let again = bob.leave_group("Friends").await.unwrap_err();
+    assert!(
+        again.to_string().contains("USER_NOT_PARTICIPANT"),
+        "{again}"
+    );
+    let after = alice.send_text("Friends", "bob left").await.unwrap();
+    assert!(!alice.delivered_to(&after, "bob").unwrap());
+    let err = alice.delivered_to(&after, "nobody").unwrap_err();
+    assert!(err.to_string().contains("nobody"), "{err}");
+    bot.quit().await;
+}

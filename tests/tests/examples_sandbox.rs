@@ -163,3 +163,83 @@ fn bad_sandbox_mode_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn group_with_privacy_mode_as_bob_joining_and_leaving() {
+    let run = sandbox_script(
+        "echo",
+        &["--sandbox"],
+        ":group\n/start\njust chatting\n:as bob /start\n:as bob hey @oxygram_bot\n\
+         :leave bob\n:as bob still here?\n:join bob\n:private\n:as bob hello from bob\n",
+    );
+    assert_in_order(
+        &run.stdout,
+        &[
+            "[group] @you: /start",
+            "[group] @oxygram_bot: Hi! Send me any text and I will send it back.",
+            "[group] @you: just chatting",
+            "(not delivered to the bot: privacy mode; commands, replies and mentions are)",
+            "[group] @bob: /start",
+            "[group] @oxygram_bot: Hi! Send me any text and I will send it back.",
+            // A mention reaches the bot through privacy mode.
+            "[group] @bob: hey @oxygram_bot",
+            "[group] @oxygram_bot: hey @oxygram_bot",
+            "[group] @bob left",
+            "[group] @you added @bob",
+            // In private, bob talks to the bot in his own chat.
+            "[@bob's chat] @bob: hello from bob",
+            "[@bob's chat] @oxygram_bot: hello from bob",
+        ],
+    );
+    // What privacy mode kept from the bot was not answered, and said so once.
+    assert!(
+        !run.stdout.contains("@oxygram_bot: just chatting"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.matches("privacy mode;").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    // Bob's own lines are printed once, not again when @you receive them.
+    assert_eq!(
+        run.stdout.matches("@bob: /start").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    // Out of the group, bob cannot write there.
+    assert!(!run.stdout.contains("still here?"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("could not send as @bob")
+            && run.stderr.contains("CHAT_WRITE_FORBIDDEN"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn privacy_off_lets_the_bot_read_group_chatter() {
+    let run = sandbox_script(
+        "echo",
+        &["--sandbox"],
+        ":group\nchat one\n:privacy off\nchat two\n",
+    );
+    assert_in_order(
+        &run.stdout,
+        &[
+            "[group] @you: chat one",
+            "(not delivered to the bot: privacy mode; commands, replies and mentions are)",
+            "[group] @you: chat two",
+            "[group] @oxygram_bot: chat two",
+        ],
+    );
+    assert!(
+        !run.stdout.contains("@oxygram_bot: chat one"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("privacy mode off"), "{}", run.stderr);
+}

@@ -8,7 +8,7 @@ use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
-use oxygram_testkit::{Deletion, InlineResults, ObservedMessage, ScriptedUser, TestKit};
+use oxygram_testkit::{ChatKind, Deletion, InlineResults, ObservedMessage, ScriptedUser, TestKit};
 use tokio::sync::mpsc;
 
 use super::input::{ButtonRef, HELP, Input, parse_input};
@@ -125,8 +125,32 @@ enum Event {
     Deleted(Deletion),
 }
 
+/// Waits up to `timeout` for the next event `observer` or `other` sees, with who saw it.
+async fn next_event(
+    observer: &ScriptedUser,
+    other: Option<&ScriptedUser>,
+    timeout: Duration,
+) -> Option<(i64, Event)> {
+    let others = async {
+        match other {
+            Some(user) => next_event_of(user, timeout)
+                .await
+                .map(|event| (user.id(), event)),
+            None => {
+                tokio::time::sleep(timeout).await;
+                None
+            }
+        }
+    };
+    tokio::select! {
+        biased;
+        event = next_event_of(observer, timeout) => event.map(|event| (observer.id(), event)),
+        event = others => event,
+    }
+}
+
 /// Waits up to `timeout` for the next message, edit or deletion `user` sees.
-async fn next_event(user: &ScriptedUser, timeout: Duration) -> Option<Event> {
+async fn next_event_of(user: &ScriptedUser, timeout: Duration) -> Option<Event> {
     // Each wait takes its item only when it completes, so dropping the losers loses nothing.
     tokio::select! {
         biased;
@@ -146,30 +170,48 @@ enum Flow {
     Quit,
 }
 
+/// Where typed lines go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The private chat with the app.
+    Private,
+    /// The sandbox group (bot mode).
+    Group,
+}
+
 /// The terminal's side of the chat.
-struct Chat {
+struct Chat<'k> {
+    kit: &'k TestKit,
     cast: Cast,
+    /// Where typed lines go now (`:group`, `:private`).
+    place: Place,
+    /// The other person (`@bob`, bot mode): their private chat with the bot is shown too.
+    other: Option<ScriptedUser>,
+    /// The sandbox group's id (bot mode).
+    group_id: Option<i64>,
+    /// The bot's privacy mode (`:privacy`), for what `:group` says.
+    privacy: bool,
     /// Receives the app's messages (and, for user accounts, sees the app's chat).
     observer: ScriptedUser,
     /// Sends typed lines: `observer` for bots, the app's own account for userbots.
     typist: ScriptedUser,
     /// `@username` of every account that can appear, by id.
     names: HashMap<i64, String>,
-    /// Messages seen in the chat (by the observer's ids), for edits, deletions and presses.
-    seen: HashMap<i32, ObservedMessage>,
-    /// The latest message that has a keyboard.
-    keyboard: Option<i32>,
+    /// Messages seen, by (who saw it, id in their box), for edits, deletions and presses.
+    seen: HashMap<(i64, i32), ObservedMessage>,
+    /// The latest message that has a keyboard, as (who saw it, id).
+    keyboard: Option<(i64, i32)>,
     /// The latest inline results, for `:pick`.
     inline: Option<InlineResults>,
-    /// Texts the typist sent that have not reached the observer yet (userbots: the observer
-    /// sees our own lines too, and they were printed already).
-    typed: VecDeque<String>,
+    /// (sender, text) of lines printed already that have not reached the observer yet
+    /// (userbots: the observer sees our own lines; `:as bob` in the group).
+    typed: VecDeque<(i64, String)>,
     interactive: bool,
     first_reply: Duration,
 }
 
-impl Chat {
-    fn new(kit: &TestKit, cast: &Cast) -> Result<Self> {
+impl<'k> Chat<'k> {
+    fn new(kit: &'k TestKit, cast: &Cast) -> Result<Self> {
         let find = |who: &str| {
             kit.try_user(who)
                 .map_err(testkit_error("find the sandbox accounts"))
@@ -179,8 +221,9 @@ impl Chat {
             Account::Bot => observer.clone(),
             Account::User => find(&cast.app)?,
         };
+        let other = cast.other.as_deref().map(find).transpose()?;
         let mut names = HashMap::new();
-        for who in [&cast.app, &cast.observer] {
+        for who in [&cast.app, &cast.observer].into_iter().chain(&cast.other) {
             if let Some(id) = kit.account_id(who) {
                 names.insert(id, format!("@{who}"));
             }
@@ -190,7 +233,13 @@ impl Chat {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map_or(DEFAULT_FIRST_REPLY, Duration::from_millis);
         Ok(Self {
+            kit,
             cast: cast.clone(),
+            place: Place::Private,
+            other,
+            group_id: cast.group.as_deref().and_then(|g| kit.chat_id(g)),
+            // Telegram's default (`Bot::privacy`), which `Cast::world` keeps.
+            privacy: true,
             observer,
             typist,
             names,
@@ -206,7 +255,11 @@ impl Chat {
     fn banner(&self) -> String {
         let app = format!("@{}", self.cast.app);
         let who = match self.cast.account {
-            Account::Bot => format!("You are @you, chatting with the bot {app}."),
+            Account::Bot => format!(
+                "You are @you, chatting with the bot {app}. @bob, you and the bot are in \
+                 \"{}\" (:group goes there, :as bob TEXT speaks as @bob).",
+                self.cast.group.as_deref().unwrap_or_default()
+            ),
             Account::User => format!(
                 "Your app is the user account {app}: lines you type are sent as {app} to \
                  @friend (:in TEXT makes @friend write to you)."
@@ -234,9 +287,9 @@ impl Chat {
                             break;
                         }
                     }
-                    event = next_event(&self.observer, POLL) => {
-                        if let Some(event) = event {
-                            self.show(event);
+                    event = next_event(&self.observer, self.other.as_ref(), POLL) => {
+                        if let Some((viewer, event)) = event {
+                            self.show(viewer, event);
                         }
                     }
                 }
@@ -265,8 +318,10 @@ impl Chat {
     async fn settle(&mut self, first: Duration) {
         let quiet = self.quiet();
         let mut wait = first;
-        while let Some(event) = next_event(&self.observer, wait).await {
-            self.show(event);
+        while let Some((viewer, event)) =
+            next_event(&self.observer, self.other.as_ref(), wait).await
+        {
+            self.show(viewer, event);
             wait = quiet;
         }
     }
@@ -288,8 +343,52 @@ impl Chat {
             Input::Inline(query) => self.inline_query(&query).await,
             Input::Pick(n) => self.pick(n).await,
             Input::Incoming(text) => self.incoming(&text).await,
+            Input::Group => self.switch(Place::Group),
+            Input::Private => self.switch(Place::Private),
+            Input::As { who, text } => self.send_as(&who, text).await,
+            Input::Join(who) => self.join(&who).await,
+            Input::Leave(who) => self.leave(&who).await,
+            Input::Privacy(on) => self.set_privacy(on),
         };
         if sent { Flow::Sent } else { Flow::Local }
+    }
+
+    /// Where lines typed now go: the group, or the private chat with the app.
+    fn destination(&self) -> String {
+        match (self.place, &self.cast.group) {
+            (Place::Group, Some(group)) => group.clone(),
+            _ => match self.cast.account {
+                Account::Bot => self.cast.app.clone(),
+                Account::User => self.cast.observer.clone(),
+            },
+        }
+    }
+
+    /// `:group` / `:private`.
+    fn switch(&mut self, place: Place) -> bool {
+        match (place, &self.cast.group) {
+            (Place::Group, None) => {
+                note("the sandbox group is for bot accounts (--sandbox=bot)");
+            }
+            (Place::Group, Some(group)) => {
+                self.place = place;
+                let privacy = if self.privacy {
+                    "privacy mode is on, so the bot receives only commands, replies to it and \
+                     mentions of it here (:privacy off changes that)"
+                } else {
+                    "privacy mode is off: the bot receives everything here"
+                };
+                note(&format!(
+                    "now in \"{group}\" with @bob and @{}; {privacy}",
+                    self.cast.app
+                ));
+            }
+            (Place::Private, _) => {
+                self.place = place;
+                note("now in your private chat with the app");
+            }
+        }
+        false
     }
 
     async fn send(&mut self, text: String) -> bool {
@@ -297,22 +396,199 @@ impl Chat {
             Account::Bot => &self.cast.observer,
             Account::User => &self.cast.app,
         };
-        let to = match self.cast.account {
-            Account::Bot => self.cast.app.clone(),
-            Account::User => self.cast.observer.clone(),
-        };
-        if !self.interactive {
-            println!("@{from}: {text}");
+        let to = self.destination();
+        // Printed (and, for userbots, expected back from the observer) once it was sent: the
+        // observer's copy waits in its inbox until `show`.
+        match self.typist.send_text(&to, &text).await {
+            Ok(sent) => {
+                if !self.interactive {
+                    println!("{}@{from}: {text}", self.label_for_place(from));
+                }
+                if self.cast.account == Account::User {
+                    self.typed.push_back((self.typist.id(), text));
+                }
+                self.reached_the_app(&self.typist, &sent)
+            }
+            Err(e) => {
+                note(&format!("could not send: {e}"));
+                false
+            }
         }
-        if self.cast.account == Account::User {
-            self.typed.push_back(text.clone());
-        }
-        if let Err(e) = self.typist.send_text(&to, &text).await {
-            self.typed.retain(|t| t != &text);
-            note(&format!("could not send: {e}"));
+    }
+
+    /// `:as NAME TEXT`: someone else speaks, in the current chat (in private, in their own
+    /// chat with the bot).
+    async fn send_as(&mut self, who: &str, text: String) -> bool {
+        if who == self.cast.app {
+            note(&format!("@{who} is your app: it speaks for itself"));
             return false;
         }
-        true
+        if who == self.cast.observer {
+            return self.send(text).await;
+        }
+        let sender = match self.kit.try_user(who) {
+            Ok(sender) => sender,
+            Err(_) => {
+                note(&format!("there is no @{who} here: {}", self.people()));
+                return false;
+            }
+        };
+        let to = match self.place {
+            Place::Group => self.destination(),
+            Place::Private => self.cast.app.clone(),
+        };
+        match sender.send_text(&to, &text).await {
+            Ok(sent) => {
+                println!("{}@{who}: {text}", self.label_for_place(who));
+                // The observer got the group's copy too: it was printed just now.
+                if self.place == Place::Group && self.observer_in_group() {
+                    self.typed.push_back((sender.id(), text));
+                }
+                self.reached_the_app(&sender, &sent)
+            }
+            Err(e) => {
+                note(&format!("could not send as @{who}: {e}"));
+                false
+            }
+        }
+    }
+
+    /// After `sender` sent `sent` into a group: asks the testkit whether the bot got it, and
+    /// says so when privacy mode (or the bot's absence) kept it away. Whether the app has
+    /// something to answer.
+    fn reached_the_app(&self, sender: &ScriptedUser, sent: &ObservedMessage) -> bool {
+        if sent.chat_kind == ChatKind::Private || self.cast.account != Account::Bot {
+            return true;
+        }
+        match sender.delivered_to(sent, &self.cast.app) {
+            Ok(true) => true,
+            Ok(false) => {
+                let in_group = self.cast.group.as_deref().is_some_and(|group| {
+                    self.kit.is_member(group, &self.cast.app).unwrap_or(false)
+                });
+                let why = if in_group {
+                    render::Undelivered::Privacy
+                } else {
+                    render::Undelivered::NotMember
+                };
+                println!("{}", render::undelivered(why, self.interactive));
+                false
+            }
+            Err(e) => {
+                note(&format!("could not tell whether the bot got it: {e}"));
+                true
+            }
+        }
+    }
+
+    /// `:join NAME`: a member of the group adds `NAME` (@you, or @bob when you are out).
+    async fn join(&mut self, who: &str) -> bool {
+        let Some(group) = self.cast.group.clone() else {
+            note("the sandbox group is for bot accounts (--sandbox=bot)");
+            return false;
+        };
+        let Some(joiner) = self.kit.account_id(who) else {
+            note(&format!("there is no @{who} here: {}", self.people()));
+            return false;
+        };
+        let adder = std::iter::once(&self.observer)
+            .chain(&self.other)
+            .filter(|u| u.id() != joiner)
+            .find(|u| self.is_member_id(&group, u.id()))
+            .cloned();
+        let Some(adder) = adder else {
+            note(&format!("nobody left in \"{group}\" can add @{who}"));
+            return false;
+        };
+        match adder.add_to_group(&group, who).await {
+            Ok(()) => println!(
+                "{}{} added @{who}",
+                render::GROUP_LABEL,
+                self.name(adder.id())
+            ),
+            Err(e) => note(&format!("could not add @{who}: {e}")),
+        }
+        false
+    }
+
+    /// `:privacy on|off`: BotFather's `/setprivacy` for the app's bot.
+    fn set_privacy(&mut self, on: bool) -> bool {
+        if self.cast.account != Account::Bot {
+            note(":privacy is about bots in groups, and this app is a user account");
+            return false;
+        }
+        match self.kit.set_privacy(&self.cast.app, on) {
+            Ok(()) => {
+                self.privacy = on;
+                note(if on {
+                    "privacy mode on: in groups the bot receives only commands, replies to it \
+                     and mentions of it"
+                } else {
+                    "privacy mode off: the bot receives every group message"
+                });
+            }
+            Err(e) => note(&format!("could not change privacy mode: {e}")),
+        }
+        false
+    }
+
+    /// `:leave NAME`: `NAME` leaves the group.
+    async fn leave(&mut self, who: &str) -> bool {
+        let Some(group) = self.cast.group.clone() else {
+            note("the sandbox group is for bot accounts (--sandbox=bot)");
+            return false;
+        };
+        let Ok(user) = self.kit.try_user(who) else {
+            note(&format!("there is no @{who} here: {}", self.people()));
+            return false;
+        };
+        match user.leave_group(&group).await {
+            Ok(()) => println!("{}@{who} left", render::GROUP_LABEL),
+            Err(e) => note(&format!("@{who} could not leave: {e}")),
+        }
+        false
+    }
+
+    /// Who can be named in `:as`, `:join` and `:leave`.
+    fn people(&self) -> String {
+        let names: Vec<String> = [&self.cast.observer]
+            .into_iter()
+            .chain(&self.cast.other)
+            .chain([&self.cast.app])
+            .map(|n| format!("@{n}"))
+            .collect();
+        format!("the sandbox has {}", names.join(", "))
+    }
+
+    fn is_member_id(&self, group: &str, id: i64) -> bool {
+        self.kit.is_member(group, &id.to_string()).unwrap_or(false)
+    }
+
+    fn observer_in_group(&self) -> bool {
+        self.cast
+            .group
+            .as_deref()
+            .is_some_and(|group| self.is_member_id(group, self.observer.id()))
+    }
+
+    /// The chat label of a line `who` says in the current place.
+    fn label_for_place(&self, who: &str) -> String {
+        match self.place {
+            Place::Group if self.cast.group.is_some() => render::GROUP_LABEL.to_owned(),
+            _ if who == self.cast.observer || self.cast.account == Account::User => String::new(),
+            _ => render::private_label(who),
+        }
+    }
+
+    /// The chat label of an event `viewer` saw in `chat_id`.
+    fn label_for_event(&self, viewer: i64, chat_id: i64) -> String {
+        if Some(chat_id) == self.group_id {
+            render::GROUP_LABEL.to_owned()
+        } else if viewer == self.observer.id() {
+            String::new()
+        } else {
+            render::private_label(self.name(viewer).trim_start_matches('@'))
+        }
     }
 
     async fn incoming(&mut self, text: &str) -> bool {
@@ -331,7 +607,7 @@ impl Chat {
     }
 
     async fn press(&mut self, button: ButtonRef) -> bool {
-        let Some(message) = self.keyboard.and_then(|id| self.seen.get(&id)).cloned() else {
+        let Some(message) = self.keyboard.and_then(|key| self.seen.get(&key)).cloned() else {
             note("there is no keyboard to press");
             return false;
         };
@@ -346,10 +622,19 @@ impl Chat {
             },
             ButtonRef::Label(label) => label.clone(),
         };
-        if !self.interactive {
-            println!("@{} pressed [{label}]", self.cast.observer);
+        let presser = match self.keyboard {
+            Some((viewer, _)) if viewer != self.observer.id() => self.other.clone(),
+            _ => None,
         }
-        match self.observer.press_button(&message, &label).await {
+        .unwrap_or_else(|| self.observer.clone());
+        if !self.interactive {
+            println!(
+                "{}{} pressed [{label}]",
+                self.label_for_event(presser.id(), message.chat_id),
+                self.name(presser.id())
+            );
+        }
+        match presser.press_button(&message, &label).await {
             Ok(answer) => {
                 if let Some(line) = render::answer(&answer) {
                     println!("{line}");
@@ -397,13 +682,19 @@ impl Chat {
             ));
             return false;
         };
+        let to = self.destination();
         match self
             .observer
-            .send_inline_result(&self.cast.app, results, &result.id)
+            .send_inline_result(&to, results, &result.id)
             .await
         {
             Ok(sent) => {
-                let via = format!("@{} (via @{})", self.cast.observer, self.cast.app);
+                let via = format!(
+                    "{}@{} (via @{})",
+                    self.label_for_place(&self.cast.observer),
+                    self.cast.observer,
+                    self.cast.app
+                );
                 println!("{}", render::message(&via, &sent, false));
                 true
             }
@@ -421,39 +712,60 @@ impl Chat {
             .unwrap_or_else(|| format!("user {id}"))
     }
 
-    fn show(&mut self, event: Event) {
+    /// Whether an event `viewer` saw in `chat_id` is left to the observer: the group is shown
+    /// as @you see it (while you are out of it, you see nothing of it, as on Telegram), so
+    /// the other person's copies of group messages are never printed.
+    fn shown_by_observer(&self, viewer: i64, chat_id: i64) -> bool {
+        viewer != self.observer.id() && Some(chat_id) == self.group_id
+    }
+
+    fn show(&mut self, viewer: i64, event: Event) {
         match event {
             Event::New(message) => {
-                let ours = self.typed.front() == Some(&message.text)
-                    && self.names.get(&message.sender_id) == Some(&format!("@{}", self.cast.app));
+                if self.shown_by_observer(viewer, message.chat_id) {
+                    return;
+                }
+                let ours = viewer == self.observer.id()
+                    && self.typed.front() == Some(&(message.sender_id, message.text.clone()));
                 if ours {
                     self.typed.pop_front();
                 } else {
-                    println!(
-                        "{}",
-                        render::message(&self.name(message.sender_id), &message, false)
+                    let from = format!(
+                        "{}{}",
+                        self.label_for_event(viewer, message.chat_id),
+                        self.name(message.sender_id)
                     );
+                    println!("{}", render::message(&from, &message, false));
                 }
-                self.remember(message);
+                self.remember(viewer, message);
             }
             Event::Edited(message) => {
-                println!(
-                    "{}",
-                    render::message(&self.name(message.sender_id), &message, true)
+                if self.shown_by_observer(viewer, message.chat_id) {
+                    return;
+                }
+                let from = format!(
+                    "{}{}",
+                    self.label_for_event(viewer, message.chat_id),
+                    self.name(message.sender_id)
                 );
-                self.remember(message);
+                println!("{}", render::message(&from, &message, true));
+                self.remember(viewer, message);
             }
             Event::Deleted(deletion) => {
+                if self.shown_by_observer(viewer, deletion.chat_id) {
+                    return;
+                }
+                let label = self.label_for_event(viewer, deletion.chat_id);
                 for id in deletion.ids {
-                    let gone = self.seen.remove(&id);
+                    let gone = self.seen.remove(&(viewer, id));
                     let by = gone
                         .as_ref()
                         .map_or_else(|| format!("@{}", self.cast.app), |m| self.name(m.sender_id));
                     println!(
-                        "{}",
+                        "{label}{}",
                         render::deletion(&by, gone.as_ref().map(|m| m.text.as_str()), id)
                     );
-                    if self.keyboard == Some(id) {
+                    if self.keyboard == Some((viewer, id)) {
                         self.keyboard = None;
                     }
                 }
@@ -461,13 +773,14 @@ impl Chat {
         }
     }
 
-    fn remember(&mut self, message: ObservedMessage) {
+    fn remember(&mut self, viewer: i64, message: ObservedMessage) {
+        let key = (viewer, message.id);
         if !message.buttons.is_empty() {
-            self.keyboard = Some(message.id);
-        } else if self.keyboard == Some(message.id) {
+            self.keyboard = Some(key);
+        } else if self.keyboard == Some(key) {
             self.keyboard = None;
         }
-        self.seen.insert(message.id, message);
+        self.seen.insert(key, message);
     }
 }
 

@@ -16,6 +16,24 @@ pub enum Input {
     Pick(usize),
     /// `:in TEXT`: (user accounts) `@friend` sends `TEXT` to the app's account.
     Incoming(String),
+    /// `:group`: lines now go to the sandbox group (bot mode).
+    Group,
+    /// `:private`: lines now go to the private chat with the app again.
+    Private,
+    /// `:as NAME TEXT`: `@NAME` sends `TEXT` in the current chat (in private, their own
+    /// private chat with the bot).
+    As {
+        /// The sender's username, without `@`.
+        who: String,
+        /// What they say.
+        text: String,
+    },
+    /// `:join NAME`: `@NAME` is added to the sandbox group.
+    Join(String),
+    /// `:leave NAME`: `@NAME` leaves the sandbox group.
+    Leave(String),
+    /// `:privacy on|off`: the bot's privacy mode in groups (BotFather's `/setprivacy`).
+    Privacy(bool),
     /// `:help`: list the commands.
     Help,
     /// `:quit`: end the sandbox.
@@ -42,6 +60,12 @@ Type a message and press Enter to send it. Commands:
   :inline QUERY   ask the bot for inline results (numbered)
   :pick N         send inline result N into the chat
   :in TEXT        (user accounts) @friend sends TEXT to you
+  :group          talk in the group (@you, @bob and the bot; bot accounts)
+  :private        talk in your private chat with the bot again
+  :as NAME TEXT   NAME (e.g. bob) sends TEXT here (in private: to the bot, in their chat)
+  :join NAME      NAME is added to the group
+  :leave NAME     NAME leaves the group
+  :privacy off    the bot gets every group message (:privacy on: the default again)
   :help           this list
   :quit           leave (or Ctrl+D)";
 
@@ -76,10 +100,37 @@ pub fn parse_input(line: &str) -> Input {
             "" => Input::Invalid("usage: :in TEXT".into()),
             _ => Input::Incoming(rest.to_owned()),
         },
+        "group" => Input::Group,
+        "private" => Input::Private,
+        "as" => match rest.split_once(char::is_whitespace) {
+            Some((who, text)) if !text.trim().is_empty() => Input::As {
+                who: username(who),
+                text: text.trim().to_owned(),
+            },
+            _ => Input::Invalid("usage: :as NAME TEXT (e.g. :as bob hello)".into()),
+        },
+        "join" => match rest {
+            "" => Input::Invalid("usage: :join NAME (e.g. :join bob)".into()),
+            name => Input::Join(username(name)),
+        },
+        "leave" => match rest {
+            "" => Input::Invalid("usage: :leave NAME (e.g. :leave bob)".into()),
+            name => Input::Leave(username(name)),
+        },
+        "privacy" => match rest {
+            "on" => Input::Privacy(true),
+            "off" => Input::Privacy(false),
+            _ => Input::Invalid("usage: :privacy on or :privacy off".into()),
+        },
         "help" | "h" | "?" => Input::Help,
         "quit" | "q" | "exit" => Input::Quit,
         _ => Input::Text(line.trim_end_matches(['\r', '\n']).to_owned()),
     }
+}
+
+/// `@bob` and `bob` both name `@bob`.
+fn username(name: &str) -> String {
+    name.strip_prefix('@').unwrap_or(name).to_owned()
 }
 
 #[cfg(test)]
@@ -119,5 +170,36 @@ mod tests {
         assert!(matches!(parse_input(":press 0"), Input::Invalid(_)));
         assert!(matches!(parse_input(":pick x"), Input::Invalid(m) if m.contains(":pick N")));
         assert!(matches!(parse_input(":in"), Input::Invalid(_)));
+    }
+
+    #[test]
+    fn group_commands() {
+        assert_eq!(parse_input(":group"), Input::Group);
+        assert_eq!(parse_input(":private"), Input::Private);
+        assert_eq!(
+            parse_input(":as bob hi  all "),
+            Input::As {
+                who: "bob".into(),
+                text: "hi  all".into()
+            }
+        );
+        assert_eq!(
+            parse_input(":as @bob /start"),
+            Input::As {
+                who: "bob".into(),
+                text: "/start".into()
+            }
+        );
+        assert_eq!(parse_input(":join bob"), Input::Join("bob".into()));
+        assert_eq!(parse_input(":leave @you"), Input::Leave("you".into()));
+        assert!(matches!(parse_input(":as bob"), Input::Invalid(m) if m.contains(":as NAME TEXT")));
+        assert!(matches!(parse_input(":as"), Input::Invalid(_)));
+        assert!(matches!(parse_input(":join"), Input::Invalid(m) if m.contains(":join NAME")));
+        assert!(matches!(parse_input(":leave"), Input::Invalid(m) if m.contains(":leave NAME")));
+        assert_eq!(parse_input(":privacy off"), Input::Privacy(false));
+        assert_eq!(parse_input(":privacy on"), Input::Privacy(true));
+        assert!(matches!(parse_input(":privacy"), Input::Invalid(m) if m.contains(":privacy on")));
+        // Only whole command words: `:groupie` is a message.
+        assert_eq!(parse_input(":groupie"), Input::Text(":groupie".into()));
     }
 }

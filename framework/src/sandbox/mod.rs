@@ -32,6 +32,24 @@
 //! `:quit` (or Ctrl+D) ends. With stdin not a terminal, each line is sent once the replies to
 //! the previous one have settled, and the sandbox exits after the last one, so
 //! `printf '/start\nhello\n' | cargo run --example echo -- --sandbox` works in scripts.
+//!
+//! # The group (bot mode)
+//! The world also has `@bob` and a basic group, "Sandbox group", that you created with bob
+//! and the bot as a plain member, so the bot has privacy mode on, as Telegram's default
+//! (core.telegram.org/bots/features#privacy-mode): it receives there only commands meant for
+//! it, replies to it, mentions of it and messages via it. `:group` sends your lines there,
+//! `:private` back to the private chat; `:as bob TEXT` makes bob say TEXT in the current
+//! chat (in private: in bob's own chat with the bot, shown as `[@bob's chat]`); `:join NAME`
+//! and `:leave NAME` change who is in the group (a member adds: you, or bob while you are
+//! out; the testkit has no service messages yet, so only the sandbox prints the change).
+//! Group lines start with `[group]`. After each group message the sandbox asks the testkit
+//! whether the bot received it
+//! ([`ScriptedUser::delivered_to`](oxygram_testkit::ScriptedUser::delivered_to), which reads
+//! what delivery did rather than re-running the rule) and prints
+//! `(not delivered to the bot: privacy mode; …)` when it did not. The group is shown as
+//! `@you` see it: while you are out of it, nothing of it is printed but your own commands.
+//! `:privacy off` (and `:privacy on`) flips the bot's privacy mode, as BotFather's
+//! `/setprivacy` does, for messages sent from then on.
 
 #[cfg(feature = "sandbox")]
 mod chat;

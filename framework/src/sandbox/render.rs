@@ -9,12 +9,50 @@
 //! @echo_bot (edited): You picked Blue
 //! @echo_bot deleted: "Pick one"
 //! (answer) Saved!
+//! [group] @bob: hi
+//!   (not delivered to the bot: privacy mode; commands, replies and mentions are)
+//! [@bob's chat] @echo_bot: Hi!
 //! ```
+//!
+//! Lines in your private chat with the app have no label; the group's start with `[group]`,
+//! and the other person's private chat with the bot with `[@NAME's chat]`.
 
 use oxygram_testkit::{Button, CallbackAnswer, InlineResults, ObservedMessage};
 
 /// Indentation of continuation lines and keyboards.
 const INDENT: &str = "  ";
+
+/// The label of lines in the sandbox group.
+pub(crate) const GROUP_LABEL: &str = "[group] ";
+
+/// The label of lines in `who`'s own private chat with the bot.
+pub(crate) fn private_label(who: &str) -> String {
+    format!("[@{who}'s chat] ")
+}
+
+/// Why a group message did not reach the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Undelivered {
+    /// Privacy mode kept it away.
+    Privacy,
+    /// The bot is not in the group.
+    NotMember,
+}
+
+/// The line saying a message did not reach the bot, dim on a terminal.
+pub(crate) fn undelivered(why: Undelivered, dim: bool) -> String {
+    let text = match why {
+        Undelivered::Privacy => {
+            "(not delivered to the bot: privacy mode; commands, replies and mentions are)"
+        }
+        Undelivered::NotMember => "(not delivered to the bot: it is not in the group)",
+    };
+    if dim {
+        format!("{INDENT}\x1b[2m{text}\x1b[0m")
+    } else {
+        format!("{INDENT}{text}")
+    }
+}
 
 /// A new or edited message.
 pub(crate) fn message(from: &str, message: &ObservedMessage, edited: bool) -> String {
@@ -154,5 +192,16 @@ mod tests {
             ..CallbackAnswer::default()
         };
         assert_eq!(answer(&toast).unwrap(), "(answer) Saved");
+    }
+
+    #[test]
+    fn undelivered_lines_are_dim_only_on_terminals() {
+        let plain = undelivered(Undelivered::Privacy, false);
+        assert_eq!(
+            plain,
+            "  (not delivered to the bot: privacy mode; commands, replies and mentions are)"
+        );
+        assert!(undelivered(Undelivered::NotMember, true).contains("\x1b[2m"));
+        assert_eq!(private_label("bob"), "[@bob's chat] ");
     }
 }

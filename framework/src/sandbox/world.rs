@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use oxygram_testkit::{Bot, User, World};
+use oxygram_testkit::{Bot, Group, User, World};
 use secrecy::SecretString;
 
 use super::SandboxMode;
@@ -24,6 +24,10 @@ const LOGIN_CODE: &str = "12345";
 
 /// The local user who chats with a bot.
 const YOU_PHONE: &str = "+15550001";
+/// The second member of the sandbox group (bot mode).
+const BOB_PHONE: &str = "+15550002";
+/// The sandbox group's title (bot mode).
+pub(crate) const GROUP_TITLE: &str = "Sandbox group";
 /// The userbot's own account.
 const ME_PHONE: &str = "+15550100";
 /// The person a userbot chats with.
@@ -38,6 +42,10 @@ pub(crate) struct Cast {
     pub app: String,
     /// The account whose chat the terminal shows (it receives the app's messages).
     pub observer: String,
+    /// Another person in the world, who `:as` speaks for (bot mode: `bob`).
+    pub other: Option<String>,
+    /// The group with the observer, `other` and the app (bot mode).
+    pub group: Option<String>,
 }
 
 /// The kind of account the app logs in as.
@@ -66,12 +74,16 @@ impl Cast {
                     account,
                     app: bot_username(name),
                     observer: "you".to_owned(),
+                    other: Some("bob".to_owned()),
+                    group: Some(GROUP_TITLE.to_owned()),
                 }
             }
             Account::User => Self {
                 account,
                 app: "me".to_owned(),
                 observer: "friend".to_owned(),
+                other: None,
+                group: None,
             },
         }
     }
@@ -86,7 +98,11 @@ impl Cast {
                         .username(self.app.as_str())
                         .name("Sandbox Bot"),
                 )
-                .user(User::new(YOU_PHONE).first_name("You").username("you")),
+                .user(User::new(YOU_PHONE).first_name("You").username("you"))
+                .user(User::new(BOB_PHONE).first_name("Bob").username("bob"))
+                // A basic group you created, the bot a plain member: privacy mode (a bot's
+                // default, `Bot::privacy`) decides what it receives there.
+                .group(Group::new(GROUP_TITLE).members(["you", "bob", self.app.as_str()])),
             Account::User => world
                 .user(User::new(ME_PHONE).first_name("Me").username("me"))
                 .user(
