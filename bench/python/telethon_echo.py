@@ -23,7 +23,9 @@ async def main() -> int:
         # Telegram pushes a new user's first message short, without the user
         # (LonamiWebs/Telethon#3230), and Telethon 1.45 then has no input chat: a bot may
         # name a user who wrote to it with access_hash 0 (get_input_entity does that).
-        chat = await event.get_input_chat()
+        # `input_chat` reads Telethon's caches only; get_input_chat() would first list the
+        # dialogs, which a bot may not (BOT_METHOD_INVALID), on every such message.
+        chat = event.input_chat
         if chat is None:
             chat = await client.get_input_entity(types.PeerUser(event.chat_id))
         await client.send_message(chat, event.raw_text, reply_to=event.id)
