@@ -222,33 +222,14 @@ async fn dialogs_forwards_and_lookups_for_a_user_client() {
     // A wrong access hash is PEER_ID_INVALID.
     let err = bob
         .client
-        .invoke(&tl::functions::messages::SendMessage {
-            no_webpage: true,
-            silent: false,
-            background: false,
-            clear_draft: false,
-            noforwards: false,
-            update_stickersets_order: false,
-            invert_media: false,
-            allow_paid_floodskip: false,
-            peer: tl::enums::InputPeer::User(tl::types::InputPeerUser {
+        .invoke(&send_message_request(
+            tl::types::InputPeerUser {
                 user_id: alice.id(),
                 access_hash: 42,
-            }),
-            reply_to: None,
-            message: "x".into(),
-            random_id: 1,
-            reply_markup: None,
-            entities: None,
-            schedule_date: None,
-            schedule_repeat_period: None,
-            send_as: None,
-            quick_reply_shortcut: None,
-            effect: None,
-            allow_paid_stars: None,
-            suggested_post: None,
-            rich_message: None,
-        })
+            },
+            "x",
+            1,
+        ))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("PEER_ID_INVALID"), "{err}");

@@ -29,33 +29,6 @@ async fn peer(client: &Client, username: &str) -> PeerRef {
         .expect("cached")
 }
 
-fn send(peer: PeerRef, text: &str, random_id: i64) -> tl::functions::messages::SendMessage {
-    tl::functions::messages::SendMessage {
-        no_webpage: true,
-        silent: false,
-        background: false,
-        clear_draft: false,
-        noforwards: false,
-        update_stickersets_order: false,
-        invert_media: false,
-        allow_paid_floodskip: false,
-        peer: peer.into(),
-        reply_to: None,
-        message: text.to_string(),
-        random_id,
-        reply_markup: None,
-        entities: None,
-        schedule_date: None,
-        schedule_repeat_period: None,
-        send_as: None,
-        quick_reply_shortcut: None,
-        effect: None,
-        allow_paid_stars: None,
-        suggested_post: None,
-        rich_message: None,
-    }
-}
-
 /// The id an answer maps `random_id` to (`updateShortSentMessage` carries it directly).
 fn sent_id(answer: &tl::enums::Updates, random_id: i64) -> i32 {
     match answer {
@@ -79,8 +52,16 @@ async fn a_resent_message_is_answered_with_the_original_and_delivered_once() {
     let alice = kit.user("alice");
     let to_alice = peer(&bot.client, "alice").await;
 
-    let first = bot.client.invoke(&send(to_alice, "once", 7)).await.unwrap();
-    let again = bot.client.invoke(&send(to_alice, "once", 7)).await.unwrap();
+    let first = bot
+        .client
+        .invoke(&send_message_request(to_alice, "once", 7))
+        .await
+        .unwrap();
+    let again = bot
+        .client
+        .invoke(&send_message_request(to_alice, "once", 7))
+        .await
+        .unwrap();
     let id = sent_id(&first, 7);
     assert_eq!(sent_id(&again, 7), id, "the resend maps to the original");
     // The resend carries the original message and advances nothing (pts_count 0).
@@ -98,7 +79,10 @@ async fn a_resent_message_is_answered_with_the_original_and_delivered_once() {
     assert!(alice.drain_messages().is_empty());
 
     // Another random_id is another message.
-    bot.client.invoke(&send(to_alice, "once", 8)).await.unwrap();
+    bot.client
+        .invoke(&send_message_request(to_alice, "once", 8))
+        .await
+        .unwrap();
     assert_eq!(alice.next_message(WAIT).await.unwrap().text, "once");
     bot.quit().await;
 }
@@ -113,11 +97,11 @@ async fn random_ids_are_per_sender() {
     let bob_to_alice = peer(&bob.client, "alice").await;
 
     bot.client
-        .invoke(&send(to_alice, "from the bot", 9))
+        .invoke(&send_message_request(to_alice, "from the bot", 9))
         .await
         .unwrap();
     bob.client
-        .invoke(&send(bob_to_alice, "from bob", 9))
+        .invoke(&send_message_request(bob_to_alice, "from bob", 9))
         .await
         .unwrap();
     let texts = [
@@ -136,7 +120,7 @@ async fn resending_after_the_original_was_deleted_is_random_id_duplicate() {
     let to_alice = peer(&bot.client, "alice").await;
     let first = bot
         .client
-        .invoke(&send(to_alice, "gone", 11))
+        .invoke(&send_message_request(to_alice, "gone", 11))
         .await
         .unwrap();
     bot.client
@@ -148,7 +132,7 @@ async fn resending_after_the_original_was_deleted_is_random_id_duplicate() {
         .unwrap();
     let error = bot
         .client
-        .invoke(&send(to_alice, "gone", 11))
+        .invoke(&send_message_request(to_alice, "gone", 11))
         .await
         .unwrap_err();
     assert!(error.is("RANDOM_ID_DUPLICATE"), "{error:?}");

@@ -113,33 +113,15 @@ async fn access_hashes_are_per_viewer() {
     let bots = hash_of_alice(bot.client.invoke(&resolve).await.unwrap());
     assert_ne!(bobs, bots, "each viewer has its own hash");
 
-    let send = |access_hash| tl::functions::messages::SendMessage {
-        no_webpage: false,
-        silent: false,
-        background: false,
-        clear_draft: false,
-        noforwards: false,
-        update_stickersets_order: false,
-        invert_media: false,
-        allow_paid_floodskip: false,
-        peer: tl::types::InputPeerUser {
-            user_id: alice_id,
-            access_hash,
-        }
-        .into(),
-        reply_to: None,
-        message: "hello".into(),
-        random_id: 42,
-        reply_markup: None,
-        entities: None,
-        schedule_date: None,
-        schedule_repeat_period: None,
-        send_as: None,
-        quick_reply_shortcut: None,
-        effect: None,
-        allow_paid_stars: None,
-        suggested_post: None,
-        rich_message: None,
+    let send = |access_hash| {
+        send_message_request(
+            tl::types::InputPeerUser {
+                user_id: alice_id,
+                access_hash,
+            },
+            "hello",
+            42,
+        )
     };
     let error = bot.client.invoke(&send(bobs)).await.unwrap_err();
     assert!(error.is("PEER_ID_INVALID"), "{error}");

@@ -73,12 +73,19 @@ impl FetchDifference for Client {
     }
 }
 
-/// A peer a short message names.
+/// A peer a short message names: a user, or a group or channel (one memory for both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Needed {
     User(i64),
     Chat(i64),
-    Channel(i64),
+}
+
+/// What the stage reads off a short message.
+struct Short {
+    peers: Vec<Needed>,
+    pts: i32,
+    pts_count: i32,
+    date: i32,
 }
 
 /// The stage: the remembered peers and the way to fetch missing ones.
@@ -121,34 +128,29 @@ impl<F: FetchDifference> ShortUpdates<F> {
                     self.learn_users(&u.users);
                     self.learn_chats(&u.chats);
                 }
-                short @ (tl::enums::Updates::UpdateShortMessage(_)
-                | tl::enums::Updates::UpdateShortChatMessage(_)) => {
-                    let unknown: Vec<Needed> = needed(short)
+                other => {
+                    let Some(short) = read_short(other) else {
+                        continue;
+                    };
+                    let unknown: Vec<Needed> = short
+                        .peers
                         .into_iter()
                         .filter(|peer| !self.knows(*peer))
                         .collect();
                     if !unknown.is_empty() {
-                        let (pts, pts_count, date) = pts_of(short);
-                        let before = (pts - pts_count, date);
+                        let before = (short.pts - short.pts_count, short.date);
                         from = Some(from.map_or(before, |f| f.min(before)));
                         missing.extend(unknown);
                     }
                 }
-                _ => {}
             }
         }
         if let Some((pts, date)) = from {
             self.fetch_missing(pts, date, &mut missing).await;
         }
         for updates in batch.iter_mut() {
-            let UpdatesLike::Updates(inner) = updates else {
-                continue;
-            };
-            if matches!(
-                inner,
-                tl::enums::Updates::UpdateShortMessage(_)
-                    | tl::enums::Updates::UpdateShortChatMessage(_)
-            ) && let Some(full) = self.expand(inner)
+            if let UpdatesLike::Updates(inner) = updates
+                && let Some(full) = self.expand(inner)
             {
                 *inner = full;
             }
@@ -158,7 +160,7 @@ impl<F: FetchDifference> ShortUpdates<F> {
     fn knows(&mut self, peer: Needed) -> bool {
         match peer {
             Needed::User(id) => self.users.get(&id).is_some(),
-            Needed::Chat(id) | Needed::Channel(id) => self.chats.get(&id).is_some(),
+            Needed::Chat(id) => self.chats.get(&id).is_some(),
         }
     }
 
@@ -252,22 +254,24 @@ impl<F: FetchDifference> ShortUpdates<F> {
     }
 
     /// The full container a short message abbreviates, if every peer it names is known.
-    fn expand(&mut self, short: &tl::enums::Updates) -> Option<tl::enums::Updates> {
+    fn expand(&mut self, updates: &tl::enums::Updates) -> Option<tl::enums::Updates> {
+        let Short {
+            peers,
+            pts,
+            pts_count,
+            date,
+        } = read_short(updates)?;
         let mut users = Vec::new();
         let mut chats = Vec::new();
-        for peer in needed(short) {
+        for peer in peers {
             match peer {
                 Needed::User(id) => users.push(self.users.get(&id)?.clone()),
-                Needed::Chat(id) | Needed::Channel(id) => chats.push(self.chats.get(&id)?.clone()),
+                Needed::Chat(id) => chats.push(self.chats.get(&id)?.clone()),
             }
         }
-        let (message, pts, pts_count, date) = match short {
-            tl::enums::Updates::UpdateShortMessage(s) => {
-                (private_message(s.clone()), s.pts, s.pts_count, s.date)
-            }
-            tl::enums::Updates::UpdateShortChatMessage(s) => {
-                (group_message(s.clone()), s.pts, s.pts_count, s.date)
-            }
+        let message = match updates {
+            tl::enums::Updates::UpdateShortMessage(s) => private_message(s.clone()),
+            tl::enums::Updates::UpdateShortChatMessage(s) => group_message(s.clone()),
             _ => return None,
         };
         Some(tl::enums::Updates::Updates(tl::types::Updates {
@@ -287,38 +291,43 @@ impl<F: FetchDifference> ShortUpdates<F> {
     }
 }
 
-/// The peers a short message names: its sender, its chat, the bot it came via and the
-/// origin of a forward.
-fn needed(short: &tl::enums::Updates) -> Vec<Needed> {
-    let (mut peers, fwd, via) = match short {
-        tl::enums::Updates::UpdateShortMessage(s) => {
-            (vec![Needed::User(s.user_id)], &s.fwd_from, s.via_bot_id)
-        }
+/// The peers a short message names (its sender, its chat, the bot it came via and the origin
+/// of a forward) and its place in the sequence; `None` for anything but a short message.
+fn read_short(updates: &tl::enums::Updates) -> Option<Short> {
+    let (mut peers, fwd, via, pts, pts_count, date) = match updates {
+        tl::enums::Updates::UpdateShortMessage(s) => (
+            vec![Needed::User(s.user_id)],
+            &s.fwd_from,
+            s.via_bot_id,
+            s.pts,
+            s.pts_count,
+            s.date,
+        ),
         tl::enums::Updates::UpdateShortChatMessage(s) => (
             vec![Needed::User(s.from_id), Needed::Chat(s.chat_id)],
             &s.fwd_from,
             s.via_bot_id,
+            s.pts,
+            s.pts_count,
+            s.date,
         ),
-        _ => return Vec::new(),
+        _ => return None,
     };
     peers.extend(via.map(Needed::User));
     if let Some(tl::enums::MessageFwdHeader::Header(header)) = fwd {
         peers.extend(header.from_id.as_ref().map(|peer| match peer {
             tl::enums::Peer::User(u) => Needed::User(u.user_id),
             tl::enums::Peer::Chat(c) => Needed::Chat(c.chat_id),
-            tl::enums::Peer::Channel(c) => Needed::Channel(c.channel_id),
+            tl::enums::Peer::Channel(c) => Needed::Chat(c.channel_id),
         }));
     }
     peers.dedup();
-    peers
-}
-
-fn pts_of(short: &tl::enums::Updates) -> (i32, i32, i32) {
-    match short {
-        tl::enums::Updates::UpdateShortMessage(s) => (s.pts, s.pts_count, s.date),
-        tl::enums::Updates::UpdateShortChatMessage(s) => (s.pts, s.pts_count, s.date),
-        _ => (0, 0, 0),
-    }
+    Some(Short {
+        peers,
+        pts,
+        pts_count,
+        date,
+    })
 }
 
 /// The message an `updateShortMessage` abbreviates. Private messages carry no `from_id`

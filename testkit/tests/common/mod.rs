@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use grammers_client::Client;
 use grammers_client::update::Update;
+use grammers_client::{Client, tl};
 use grammers_mtsender::{SenderPool, SenderPoolFatHandle, UpdatesConfiguration};
 use grammers_session::storages::{MemorySession, SqliteSession};
 use grammers_session::updates::UpdatesLike;
@@ -211,4 +211,37 @@ pub async fn user_client(
     let mut client = TestClient::from_pool(SenderPool::new(session, API_ID), None);
     let updates = client.stream().await;
     (client, updates)
+}
+
+/// A plain `messages.sendMessage` of `text` to `peer`, for tests that need the raw request
+/// (their own `random_id`, a hand-made access hash).
+pub fn send_message_request(
+    peer: impl Into<tl::enums::InputPeer>,
+    text: &str,
+    random_id: i64,
+) -> tl::functions::messages::SendMessage {
+    tl::functions::messages::SendMessage {
+        no_webpage: true,
+        silent: false,
+        background: false,
+        clear_draft: false,
+        noforwards: false,
+        update_stickersets_order: false,
+        invert_media: false,
+        allow_paid_floodskip: false,
+        peer: peer.into(),
+        reply_to: None,
+        message: text.to_string(),
+        random_id,
+        reply_markup: None,
+        entities: None,
+        schedule_date: None,
+        schedule_repeat_period: None,
+        send_as: None,
+        quick_reply_shortcut: None,
+        effect: None,
+        allow_paid_stars: None,
+        suggested_post: None,
+        rich_message: None,
+    }
 }
