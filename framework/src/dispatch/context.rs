@@ -291,7 +291,7 @@ impl fmt::Debug for UpdateContext {
 }
 
 /// The chat of the raw updates oxygram routes as their own kinds.
-fn raw_chat_id(raw: &tl::enums::Update) -> Option<PeerId> {
+pub(crate) fn raw_chat_id(raw: &tl::enums::Update) -> Option<PeerId> {
     match raw {
         tl::enums::Update::ChatParticipant(u) => Some(PeerId::chat_unchecked(u.chat_id)),
         tl::enums::Update::ChannelParticipant(u) => Some(PeerId::channel_unchecked(u.channel_id)),
