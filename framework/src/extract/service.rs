@@ -82,7 +82,7 @@ pub enum ServiceAction {
         title: String,
     },
     /// Any other action (calls, payments, topics, ...), as Telegram sent it (`other`).
-    Other(tl::enums::MessageAction),
+    Other(Box<tl::enums::MessageAction>),
 }
 
 /// How members of a [`ServiceAction::NewChatMembers`] joined.
@@ -157,7 +157,7 @@ impl ServiceAction {
                 chat_id: a.chat_id,
                 title: a.title.clone(),
             },
-            other => ServiceAction::Other(other.clone()),
+            other => ServiceAction::Other(Box::new(other.clone())),
         }
     }
 
@@ -242,7 +242,7 @@ mod tests {
                 chat_id: 1,
                 title: "t".into(),
             },
-            ServiceAction::Other(tl::enums::MessageAction::HistoryClear),
+            ServiceAction::Other(Box::new(tl::enums::MessageAction::HistoryClear)),
         ];
         let names: Vec<_> = actions.iter().map(ServiceAction::name).collect();
         assert_eq!(names, SERVICE_ACTION_NAMES);
