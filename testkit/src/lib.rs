@@ -124,10 +124,12 @@ mod error;
 mod faults;
 mod interactions;
 mod kit;
+mod membership;
 mod mentions;
 mod observed;
 mod persist;
 mod privacy;
+mod qts;
 mod random;
 mod resend;
 mod rpc;
@@ -145,7 +147,7 @@ pub use faults::TransientError;
 pub use kit::{ScriptedUser, TestKit};
 pub use observed::{
     BotCommand, Button, CallbackAnswer, ChatKind, Deletion, InlineResult, InlineResults,
-    ObservedMedia, ObservedMessage, RpcCall,
+    ObservedMedia, ObservedMessage, RpcCall, ServiceAction,
 };
 pub use rpc::RpcFail;
 pub use session::HOME_DC;
