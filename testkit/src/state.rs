@@ -599,7 +599,12 @@ impl State {
                 return Some(room.peer());
             }
         }
-        self.rooms.values().find(|r| r.title == who).map(Room::peer)
+        // An upgraded basic group keeps its title; the title names its supergroup now.
+        self.rooms
+            .values()
+            .find(|r| r.title == who && r.migrated_to.is_none())
+            .or_else(|| self.rooms.values().find(|r| r.title == who))
+            .map(Room::peer)
     }
 
     pub(crate) fn by_phone(&self, digits: &str) -> Option<i64> {

@@ -12,6 +12,7 @@ mod bots;
 mod channels;
 mod contacts;
 mod help;
+mod members;
 mod messages;
 mod updates;
 mod upload;
@@ -239,6 +240,10 @@ pub(crate) fn dispatch(state: &mut State, conn: &ConnInfo, body: &[u8]) -> Resul
         f::channels::ReadHistory => channels::read_history,
         f::updates::GetChannelDifference => updates::get_channel_difference,
         f::contacts::ResolveUsername => contacts::resolve_username,
+        f::contacts::Block => members::block,
+        f::contacts::Unblock => members::unblock,
+        f::messages::HideChatJoinRequest => members::hide_chat_join_request,
+        f::messages::UpdatePinnedMessage => members::update_pinned_message,
         f::upload::SaveFilePart => upload::save_file_part,
         f::upload::SaveBigFilePart => upload::save_big_file_part,
         f::upload::GetFile => upload::get_file,
