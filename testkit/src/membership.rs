@@ -636,13 +636,21 @@ impl State {
         let sent = if self.rooms[&room].kind != RoomKind::Broadcast {
             // The joiner is the sender, so every connection of the approving admin gets it
             // pushed.
-            Some(self.post_service(
+            let sent = self.post_service(
                 user,
                 room,
                 tl::enums::MessageAction::ChatJoinedByRequest,
                 None,
                 None,
-            )?)
+            )?;
+            // Sent in the joiner's name but not by them: their apps show it, so the scripted
+            // user observes it too.
+            if let Some(account) = self.accounts.get_mut(&user) {
+                account
+                    .observed
+                    .incoming(crate::observed::ObservedMessage::from_stored(&sent.copy));
+            }
+            Some(sent)
         } else {
             None
         };
