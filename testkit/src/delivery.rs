@@ -255,7 +255,8 @@ impl State {
                         continue;
                     }
                     let update = tl_build::update_new_message(&copy, member, pts);
-                    let updates = self.updates_for(member, vec![update], &users, &[copy.peer]);
+                    let updates =
+                        self.channel_updates_for(member, vec![update], &users, copy.peer);
                     if member == from {
                         self.push(member, &updates, origin_conn);
                     } else {
@@ -359,7 +360,7 @@ impl State {
                     continue;
                 }
                 let update = tl_build::update_edit_message(&copy, member, pts);
-                let updates = self.updates_for(member, vec![update], &users, &[peer]);
+                let updates = self.channel_updates_for(member, vec![update], &users, peer);
                 if member == editor {
                     self.push(member, &updates, origin_conn);
                     answer = Some(updates);

@@ -126,6 +126,7 @@ mod interactions;
 mod kit;
 mod membership;
 mod mentions;
+mod min_users;
 mod observed;
 mod persist;
 mod privacy;

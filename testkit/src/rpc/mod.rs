@@ -263,11 +263,10 @@ pub(crate) fn input_user(
         tl::enums::InputUser::UserSelf => caller.me(),
         tl::enums::InputUser::User(u) => check_hash(state, caller, u.user_id, u.access_hash)
             .ok_or_else(|| RpcFail::bad_request("USER_ID_INVALID")),
-        tl::enums::InputUser::FromMessage(u) => state
-            .accounts
-            .contains_key(&u.user_id)
-            .then_some(u.user_id)
-            .ok_or_else(|| RpcFail::bad_request("USER_ID_INVALID")),
+        tl::enums::InputUser::FromMessage(u) => {
+            from_message(state, caller, &u.peer, u.msg_id, u.user_id)
+                .ok_or_else(|| RpcFail::bad_request("USER_ID_INVALID"))
+        }
         tl::enums::InputUser::Empty => Err(RpcFail::bad_request("USER_ID_INVALID")),
     }
 }
@@ -284,11 +283,11 @@ pub(crate) fn input_peer(
         tl::enums::InputPeer::User(u) => check_hash(state, caller, u.user_id, u.access_hash)
             .map(PeerRef::User)
             .ok_or_else(invalid),
-        tl::enums::InputPeer::UserFromMessage(u) => state
-            .accounts
-            .contains_key(&u.user_id)
-            .then_some(PeerRef::User(u.user_id))
-            .ok_or_else(invalid),
+        tl::enums::InputPeer::UserFromMessage(u) => {
+            from_message(state, caller, &u.peer, u.msg_id, u.user_id)
+                .map(PeerRef::User)
+                .ok_or_else(invalid)
+        }
         tl::enums::InputPeer::Chat(c) => state
             .rooms
             .get(&c.chat_id)
@@ -306,6 +305,23 @@ pub(crate) fn input_peer(
             .ok_or_else(invalid),
         tl::enums::InputPeer::Empty => Err(invalid()),
     }
+}
+
+/// The user of an `input*FromMessage`: only if the caller can see message `msg_id` in
+/// `peer` and it names the user (core.telegram.org/api/min: "the context ... in which the
+/// user/channel was seen").
+fn from_message(
+    state: &State,
+    caller: &Caller,
+    peer: &tl::enums::InputPeer,
+    msg_id: i32,
+    user: i64,
+) -> Option<i64> {
+    let viewer = caller.me().ok()?;
+    let peer = input_peer(state, caller, peer).ok()?;
+    state
+        .seen_in_message(viewer, peer, msg_id, user)
+        .then_some(user)
 }
 
 /// Resolves an `InputChannel` to a channel id, checking the access hash.
