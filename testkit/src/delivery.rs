@@ -255,8 +255,7 @@ impl State {
                         continue;
                     }
                     let update = tl_build::update_new_message(&copy, member, pts);
-                    let updates =
-                        self.channel_updates_for(member, vec![update], &users, copy.peer);
+                    let updates = self.channel_updates_for(member, vec![update], &users, copy.peer);
                     if member == from {
                         self.push(member, &updates, origin_conn);
                     } else {

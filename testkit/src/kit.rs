@@ -697,7 +697,9 @@ impl ScriptedUser {
             let peer = self.group(state, group)?;
             if !state.rooms[&peer.bare_id()].join_requests {
                 return Err(Error::World {
-                    what: format!("{group:?} takes members without approval (Group::join_requests)"),
+                    what: format!(
+                        "{group:?} takes members without approval (Group::join_requests)"
+                    ),
                 });
             }
             state

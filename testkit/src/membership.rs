@@ -473,9 +473,10 @@ impl State {
         let kind = r.kind;
         let prev = self.standing(room, user);
         if kind != RoomKind::Broadcast && r.migrated_to.is_none() {
-            let action = tl::enums::MessageAction::ChatDeleteUser(
-                tl::types::MessageActionChatDeleteUser { user_id: user },
-            );
+            let action =
+                tl::enums::MessageAction::ChatDeleteUser(tl::types::MessageActionChatDeleteUser {
+                    user_id: user,
+                });
             self.post_service(by, room, action, None, None)?;
         }
         let r = self.rooms.get_mut(&room).expect("found above");

@@ -80,7 +80,13 @@ impl State {
 
     /// Whether `user` is named in message `msg_id` of `peer` as `viewer` sees it (what
     /// `inputUserFromMessage` asserts).
-    pub(crate) fn seen_in_message(&self, viewer: i64, peer: PeerRef, msg_id: i32, user: i64) -> bool {
+    pub(crate) fn seen_in_message(
+        &self,
+        viewer: i64,
+        peer: PeerRef,
+        msg_id: i32,
+        user: i64,
+    ) -> bool {
         self.message_in(viewer, peer, msg_id)
             .is_ok_and(|m| m.user_ids().contains(&user) || m.mentions.contains(&user))
     }

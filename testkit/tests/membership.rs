@@ -69,7 +69,11 @@ async fn state_of(bot: &TestClient) -> tl::types::updates::State {
 
 fn membership_world() -> World {
     world()
-        .user(oxygram_testkit::User::new("+15550003").first_name("Carol").username("carol"))
+        .user(
+            oxygram_testkit::User::new("+15550003")
+                .first_name("Carol")
+                .username("carol"),
+        )
         .group(Group::new("Friends").members(["alice", "echo_bot"]))
         .group(Group::new("Elsewhere").members(["alice", "carol"]))
         .supergroup(
@@ -107,13 +111,21 @@ async fn service_messages_reach_a_privacy_mode_bot_in_full() {
         matches!(added.action(), Some(tl::enums::MessageAction::ChatAddUser(a)) if a.users == [bob.id()])
     );
     let seen = bob.next_service_message(WAIT).await.unwrap();
-    assert_eq!(seen.service, Some(ServiceAction::Added { users: vec![bob.id()] }));
+    assert_eq!(
+        seen.service,
+        Some(ServiceAction::Added {
+            users: vec![bob.id()]
+        })
+    );
 
     // Chatter the bot does not see in privacy mode, then a pin of it that it does see.
     let hello = alice.send_text("Friends", "hello all").await.unwrap();
     alice.pin_message(&hello).await.unwrap();
     let pinned = next_service(&mut updates).await;
-    assert!(matches!(pinned.action(), Some(tl::enums::MessageAction::PinMessage)));
+    assert!(matches!(
+        pinned.action(),
+        Some(tl::enums::MessageAction::PinMessage)
+    ));
     let reply_to = match &pinned.raw {
         tl::enums::Update::NewMessage(tl::types::UpdateNewMessage {
             message: tl::enums::Message::Service(s),
@@ -129,7 +141,12 @@ async fn service_messages_reach_a_privacy_mode_bot_in_full() {
     let pinned_target = bot
         .client
         .invoke(&tl::functions::messages::GetMessages {
-            id: vec![tl::types::InputMessageId { id: reply_to.unwrap() }.into()],
+            id: vec![
+                tl::types::InputMessageId {
+                    id: reply_to.unwrap(),
+                }
+                .into(),
+            ],
         })
         .await
         .unwrap();
@@ -140,7 +157,10 @@ async fn service_messages_reach_a_privacy_mode_bot_in_full() {
         matches!(&found.messages[0], tl::enums::Message::Message(m) if m.message == "hello all")
     );
 
-    alice.set_group_title("Friends", "Best friends").await.unwrap();
+    alice
+        .set_group_title("Friends", "Best friends")
+        .await
+        .unwrap();
     let renamed = next_service(&mut updates).await;
     assert!(
         matches!(renamed.action(), Some(tl::enums::MessageAction::ChatEditTitle(a)) if a.title == "Best friends")
@@ -160,7 +180,12 @@ async fn service_messages_reach_a_privacy_mode_bot_in_full() {
     );
     assert!(!kit.is_member("Best friends", "bob").unwrap());
     // Only the chatter was kept from the bot: no short update, no difference needed.
-    assert_eq!(kit.rpc_count("updates.getDifference"), 1, "{:?}", kit.rpc_log());
+    assert_eq!(
+        kit.rpc_count("updates.getDifference"),
+        1,
+        "{:?}",
+        kit.rpc_log()
+    );
     bot.quit().await;
 }
 
@@ -174,7 +199,10 @@ async fn participant_updates_are_numbered_on_qts() {
     let (alice, bob) = (kit.user("alice"), kit.user("bob"));
     let lounge = kit.chat_id("lounge").unwrap();
     let first_qts = state_of(&bot).await.qts;
-    assert!(first_qts > 0, "a real qts, so clients can see a gap from the start");
+    assert!(
+        first_qts > 0,
+        "a real qts, so clients can see a gap from the start"
+    );
 
     bob.join_group("lounge").await.unwrap();
     let joined = next_service(&mut updates).await;
@@ -188,8 +216,11 @@ async fn participant_updates_are_numbered_on_qts() {
         _ => None,
     })
     .await;
-    assert_eq!((update.channel_id, update.user_id, update.actor_id), (lounge, bob.id(), bob.id()));
-    assert!(matches!(update.prev_participant, None));
+    assert_eq!(
+        (update.channel_id, update.user_id, update.actor_id),
+        (lounge, bob.id(), bob.id())
+    );
+    assert!(update.prev_participant.is_none());
     assert!(matches!(
         update.new_participant,
         Some(tl::enums::ChannelParticipant::Participant(_))
@@ -208,7 +239,10 @@ async fn participant_updates_are_numbered_on_qts() {
         Some(tl::enums::ChannelParticipant::Banned(b)) if b.kicked_by == alice.id()
     ));
     let kicked = bob.next_service_message(WAIT).await.unwrap();
-    assert_eq!(kicked.service, Some(ServiceAction::Removed { user: bob.id() }));
+    assert_eq!(
+        kicked.service,
+        Some(ServiceAction::Removed { user: bob.id() })
+    );
     assert_eq!(kicked.sender_id, alice.id());
 
     // Not an admin anywhere, the bot still hears of its own membership.
@@ -366,7 +400,10 @@ async fn join_requests_are_approved_by_the_admin_bot() {
     .await;
 
     // What a handler has at hand: the group from a message there, the users by name.
-    kit.user("alice").send_text("Club", "welcome desk").await.unwrap();
+    kit.user("alice")
+        .send_text("Club", "welcome desk")
+        .await
+        .unwrap();
     let desk = next_new_message(&mut updates).await;
     let club_ref = desk.peer_ref().await.unwrap().expect("the club is cached");
     let user_ref = |name: &'static str| {
@@ -378,13 +415,12 @@ async fn join_requests_are_approved_by_the_admin_bot() {
         }
     };
     let (bob_input, carol_input) = (user_ref("bob").await, user_ref("carol").await);
-    let hide = |user_id: &tl::enums::InputUser, approved| {
-        tl::functions::messages::HideChatJoinRequest {
+    let hide =
+        |user_id: &tl::enums::InputUser, approved| tl::functions::messages::HideChatJoinRequest {
             approved,
             peer: (&club_ref).into(),
             user_id: user_id.clone(),
-        }
-    };
+        };
     bot.client.invoke(&hide(&bob_input, true)).await.unwrap();
     let joined = next_service(&mut updates).await;
     assert!(matches!(
@@ -397,14 +433,24 @@ async fn join_requests_are_approved_by_the_admin_bot() {
         _ => None,
     })
     .await;
-    assert_eq!((participant.user_id, participant.actor_id), (bob.id(), BOT_ID));
-    assert!(participant.invite.is_some(), "joined through the link that needed approval");
+    assert_eq!(
+        (participant.user_id, participant.actor_id),
+        (bob.id(), BOT_ID)
+    );
+    assert!(
+        participant.invite.is_some(),
+        "joined through the link that needed approval"
+    );
     assert!(kit.is_member("Club", "bob").unwrap());
     let seen = bob.next_service_message(WAIT).await.unwrap();
     assert_eq!(seen.service, Some(ServiceAction::JoinedByRequest));
     assert_eq!(seen.chat_kind, ChatKind::Channel);
 
-    let again = bot.client.invoke(&hide(&bob_input, true)).await.unwrap_err();
+    let again = bot
+        .client
+        .invoke(&hide(&bob_input, true))
+        .await
+        .unwrap_err();
     assert!(again.is("HIDE_REQUESTER_MISSING"), "{again}");
     bot.client.invoke(&hide(&carol_input, false)).await.unwrap();
     assert!(!kit.is_member("Club", "carol").unwrap());

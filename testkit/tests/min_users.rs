@@ -69,7 +69,12 @@ async fn strangers_in_a_supergroup_are_min_users() {
         .await
         .unwrap_err();
     assert!(error.is("PEER_ID_INVALID"), "{error}");
-    let resolved = bob.client.resolve_username("lounge").await.unwrap().unwrap();
+    let resolved = bob
+        .client
+        .resolve_username("lounge")
+        .await
+        .unwrap()
+        .unwrap();
     let lounge_ref = resolved.to_ref().await.unwrap().unwrap();
     let from_message = |msg_id| tl::types::InputPeerUserFromMessage {
         peer: (&lounge_ref).into(),
@@ -82,7 +87,11 @@ async fn strangers_in_a_supergroup_are_min_users() {
         .unwrap();
     assert_eq!(carol.next_message(WAIT).await.unwrap().text, "hi carol");
     // A message that does not name her proves nothing.
-    let other = kit.user("alice").send_text("lounge", "me too").await.unwrap();
+    let other = kit
+        .user("alice")
+        .send_text("lounge", "me too")
+        .await
+        .unwrap();
     let error = bob
         .client
         .invoke(&send_message_request(from_message(other.id), "again", 3))

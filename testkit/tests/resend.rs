@@ -20,7 +20,10 @@ async fn logged_in_bot(kit: &TestKit) -> TestClient {
 /// Alice and Bob write to the bot: a bot may write only to users who wrote to it.
 async fn users_wrote_to_the_bot(kit: &TestKit) {
     for user in ["alice", "bob"] {
-        kit.user(user).send_text("echo_bot", "/start").await.unwrap();
+        kit.user(user)
+            .send_text("echo_bot", "/start")
+            .await
+            .unwrap();
     }
 }
 
