@@ -593,3 +593,114 @@ async fn groups_are_created_and_migrated() {
     assert_eq!(kit.chat_id("Planning"), Some(channel));
     bot.quit().await;
 }
+
+/// A bot moderates through the RPCs grammers calls: `channels.editBanned` removes a member
+/// (hash 0 for a user it met only as `min`, as TDLib does), `messages.updatePinnedMessage`
+/// pins, and leaving a basic group (`messages.deleteChatUser` on itself) is its own
+/// `updateChatParticipant`.
+#[tokio::test]
+async fn a_bot_kicks_pins_and_leaves() {
+    let kit = TestKit::start(membership_world()).await.unwrap();
+    let (bot, mut updates) = caught_up_bot(&kit).await;
+    let (alice, bob) = (kit.user("alice"), kit.user("bob"));
+
+    bob.join_group("lounge").await.unwrap();
+    let joined = next_service(&mut updates).await;
+    let lounge_ref = joined
+        .peer_ref()
+        .await
+        .unwrap()
+        .expect("the lounge is cached");
+    let ban = tl::functions::channels::EditBanned {
+        channel: (&lounge_ref).into(),
+        participant: tl::types::InputPeerUser {
+            user_id: bob.id(),
+            access_hash: 0,
+        }
+        .into(),
+        banned_rights: tl::types::ChatBannedRights {
+            view_messages: true,
+            send_messages: true,
+            send_media: true,
+            send_stickers: true,
+            send_gifs: true,
+            send_games: true,
+            send_inline: true,
+            embed_links: true,
+            send_polls: true,
+            change_info: true,
+            invite_users: true,
+            pin_messages: true,
+            manage_topics: true,
+            send_photos: true,
+            send_videos: true,
+            send_roundvideos: true,
+            send_audios: true,
+            send_voices: true,
+            send_docs: true,
+            send_plain: true,
+            edit_rank: true,
+            send_reactions: true,
+            manage_linked_peers: true,
+            until_date: 0,
+        }
+        .into(),
+    };
+    bot.client.invoke(&ban).await.unwrap();
+    let removed = bob.next_service_message(WAIT).await.unwrap();
+    assert_eq!(
+        (removed.service, removed.sender_id),
+        (Some(ServiceAction::Removed { user: bob.id() }), BOT_ID)
+    );
+    assert!(!kit.is_member("lounge", "bob").unwrap());
+    let banned = next_raw(&mut updates, |u| match u {
+        tl::enums::Update::ChannelParticipant(p) if p.actor_id == BOT_ID => Some(p.clone()),
+        _ => None,
+    })
+    .await;
+    assert!(matches!(
+        banned.new_participant,
+        Some(tl::enums::ChannelParticipant::Banned(_))
+    ));
+
+    let notice = alice.send_text("lounge", "rules: be nice").await.unwrap();
+    let seen = next_new_message(&mut updates).await;
+    assert_eq!(seen.id(), notice.id);
+    bot.client.pin_message(lounge_ref, notice.id).await.unwrap();
+    // Alice saw Bob come and go before.
+    let pin = loop {
+        let m = alice.next_service_message(WAIT).await.unwrap();
+        if m.service == Some(ServiceAction::Pinned) {
+            break m;
+        }
+    };
+    assert_eq!(
+        (pin.service, pin.reply_to, pin.sender_id),
+        (Some(ServiceAction::Pinned), Some(notice.id), BOT_ID)
+    );
+
+    // What grammers' `delete_dialog` sends for a basic group (its short messages carry no
+    // chat for the cache, so the call is spelled out).
+    bot.client
+        .invoke(&tl::functions::messages::DeleteChatUser {
+            revoke_history: false,
+            chat_id: kit.chat_id("Friends").unwrap(),
+            user_id: tl::enums::InputUser::UserSelf,
+        })
+        .await
+        .unwrap();
+    let left = alice.next_service_message(WAIT).await.unwrap();
+    assert_eq!(
+        (left.service, left.sender_id),
+        (Some(ServiceAction::Removed { user: BOT_ID }), BOT_ID)
+    );
+    let mine = next_raw(&mut updates, |u| match u {
+        tl::enums::Update::ChatParticipant(p) => Some(p.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(mine.user_id, BOT_ID);
+    assert!(mine.prev_participant.is_some() && mine.new_participant.is_none());
+    assert!(!kit.is_member("Friends", "echo_bot").unwrap());
+    bot.quit().await;
+}

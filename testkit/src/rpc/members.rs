@@ -76,3 +76,64 @@ pub(super) fn unblock(
     }
     Ok(true)
 }
+
+/// `messages.deleteChatUser`: leaving a basic group (oneself) or removing a member (an
+/// admin). The service message reaches the caller as a push.
+pub(super) fn delete_chat_user(
+    state: &mut State,
+    caller: &Caller,
+    request: tl::functions::messages::DeleteChatUser,
+) -> Result<tl::enums::Updates, RpcFail> {
+    let me = caller.me()?;
+    let user = input_user(state, caller, &request.user_id)?;
+    let peer = PeerRef::Chat(request.chat_id);
+    state.remove(me, user, peer)?;
+    Ok(state.updates_for(me, Vec::new(), &[], &[peer]))
+}
+
+/// `channels.editBanned`: banning with `view_messages` removes the member (Telegram's kick);
+/// lesser restrictions are accepted and not modelled.
+pub(super) fn edit_banned(
+    state: &mut State,
+    caller: &Caller,
+    request: tl::functions::channels::EditBanned,
+) -> Result<tl::enums::Updates, RpcFail> {
+    let me = caller.me()?;
+    let channel = super::input_channel(state, caller, &request.channel)?;
+    let PeerRef::User(user) = input_peer(state, caller, &request.participant)? else {
+        return Err(RpcFail::bad_request("PARTICIPANT_ID_INVALID"));
+    };
+    if !state.is_admin(channel, me) {
+        return Err(RpcFail::bad_request("CHAT_ADMIN_REQUIRED"));
+    }
+    let tl::enums::ChatBannedRights::Rights(rights) = &request.banned_rights;
+    let peer = PeerRef::Channel(channel);
+    if rights.view_messages && state.rooms[&channel].members.contains(&user) {
+        state.remove(me, user, peer)?;
+    }
+    Ok(state.updates_for(me, Vec::new(), &[], &[peer]))
+}
+
+/// `channels.joinChannel`: see [`State::join`].
+pub(super) fn join_channel(
+    state: &mut State,
+    caller: &Caller,
+    request: tl::functions::channels::JoinChannel,
+) -> Result<tl::enums::Updates, RpcFail> {
+    let me = caller.me()?;
+    let peer = PeerRef::Channel(super::input_channel(state, caller, &request.channel)?);
+    state.join(me, peer)?;
+    Ok(state.updates_for(me, Vec::new(), &[], &[peer]))
+}
+
+/// `channels.leaveChannel`.
+pub(super) fn leave_channel(
+    state: &mut State,
+    caller: &Caller,
+    request: tl::functions::channels::LeaveChannel,
+) -> Result<tl::enums::Updates, RpcFail> {
+    let me = caller.me()?;
+    let peer = PeerRef::Channel(super::input_channel(state, caller, &request.channel)?);
+    state.remove(me, me, peer)?;
+    Ok(state.updates_for(me, Vec::new(), &[], &[peer]))
+}

@@ -244,6 +244,10 @@ pub(crate) fn dispatch(state: &mut State, conn: &ConnInfo, body: &[u8]) -> Resul
         f::contacts::Unblock => members::unblock,
         f::messages::HideChatJoinRequest => members::hide_chat_join_request,
         f::messages::UpdatePinnedMessage => members::update_pinned_message,
+        f::messages::DeleteChatUser => members::delete_chat_user,
+        f::channels::EditBanned => members::edit_banned,
+        f::channels::JoinChannel => members::join_channel,
+        f::channels::LeaveChannel => members::leave_channel,
         f::upload::SaveFilePart => upload::save_file_part,
         f::upload::SaveBigFilePart => upload::save_big_file_part,
         f::upload::GetFile => upload::get_file,
@@ -371,6 +375,10 @@ pub(crate) fn reply_to_id(reply_to: &Option<tl::enums::InputReplyTo>) -> Option<
 /// users.getUsers will work with access_hash = 0", `telethon/client/users.py`,
 /// `get_input_entity`), and TDLib's `UserManager::get_input_user` sends 0 for bots. It is
 /// how a bot answers a first message that arrived short, without the user's object.
+/// TDLib sends 0 for any user a bot holds no usable hash for (unknown, or seen only as a
+/// `min` user: `if (td_->auth_manager_->is_bot() && user_id.is_valid())`), which the Bot
+/// API server relies on to moderate groups; so 0 also works for a user sharing a group or
+/// channel with the bot. It never works for a stranger.
 fn check_hash(state: &State, caller: &Caller, id: i64, access_hash: i64) -> Option<i64> {
     let account = state.accounts.get(&id)?;
     let viewer = caller.me().ok()?;
@@ -383,5 +391,11 @@ fn check_hash(state: &State, caller: &Caller, id: i64, access_hash: i64) -> Opti
         .messages
         .values()
         .any(|m| m.peer == PeerRef::User(id));
-    (access_hash == 0 && messaged).then_some(id)
+    let shares_a_group = || {
+        state
+            .rooms
+            .values()
+            .any(|r| r.members.contains(&bot) && r.members.contains(&id))
+    };
+    (access_hash == 0 && (messaged || shares_a_group())).then_some(id)
 }
