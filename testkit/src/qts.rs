@@ -14,7 +14,9 @@
 //! account's `seq`). `updates.getState` reports the account's qts; `updates.getDifference`
 //! returns the logged updates after the request's `qts` in `other_updates` and sets
 //! `state.qts` (`rpc/updates.rs`); a negative `qts` there asks for none of them, as
-//! Pyrogram's `qts = -1` when it fetches users for a short message (`Client.handle_updates`).
+//! Pyrogram's `qts = -1` when it fetches users for a short message (`Client.handle_updates`,
+//! kurigram `client.py`), and `qts_limit` caps how many come (TDLib's `GetPtsUpdateQuery`
+//! asks with `qts_limit = 0`), the rest following in a slice.
 
 use grammers_tl_types as tl;
 

@@ -308,6 +308,23 @@ async fn qts_updates_are_caught_up_exactly_once() {
     let tl::enums::updates::State::State(reached) = &d.state;
     assert_eq!(reached.qts, first_qts + 3);
     assert!(d.users.iter().any(|u| u.id() == bob.id()), "{:?}", d.users);
+    // `qts_limit` caps them: one now, the rest from the slice's state on.
+    let mut one = ask(first_qts);
+    one.qts_limit = Some(1);
+    let sliced = bot.client.invoke(&one).await.unwrap();
+    let tl::enums::updates::Difference::Slice(slice) = sliced else {
+        panic!("a slice expected: {sliced:?}");
+    };
+    assert_eq!(
+        slice
+            .other_updates
+            .iter()
+            .filter_map(qts_of)
+            .collect::<Vec<_>>(),
+        [first_qts + 1]
+    );
+    let tl::enums::updates::State::State(intermediate) = &slice.intermediate_state;
+    assert_eq!(intermediate.qts, first_qts + 1);
     let none = bot.client.invoke(&ask(-1)).await.unwrap();
     assert!(
         matches!(none, tl::enums::updates::Difference::Empty(_)),

@@ -81,11 +81,19 @@ pub(super) fn get_difference(
         .map(|l| l.max(1) as usize)
         .unwrap_or(DIFFERENCE_SLICE)
         .min(DIFFERENCE_SLICE);
+    // `qts_limit` caps the qts updates (TDLib asks with `qts_limit = 0` when it wants one pts
+    // update and no qts ones: `GetPtsUpdateQuery`); what is left over makes a slice whose
+    // `intermediate_state.qts` says where to go on.
+    let qts_limit = request
+        .qts_limit
+        .map(|l| l.max(0) as usize)
+        .unwrap_or(DIFFERENCE_SLICE)
+        .min(DIFFERENCE_SLICE);
     let pts_sliced = pending.len() > limit;
-    let qts_sliced = pending_qts.len() > limit;
+    let qts_sliced = pending_qts.len() > qts_limit;
     let is_slice = pts_sliced || qts_sliced;
     let batch = &pending[..pending.len().min(limit)];
-    let qts_batch = &pending_qts[..pending_qts.len().min(limit)];
+    let qts_batch = &pending_qts[..pending_qts.len().min(qts_limit)];
     let (new_messages, mut other_updates, mut users, mut chats) = split(batch);
     for entry in qts_batch {
         other_updates.push(entry.update.clone());
