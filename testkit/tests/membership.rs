@@ -721,3 +721,100 @@ async fn a_bot_kicks_pins_and_leaves() {
     assert!(!kit.is_member("Friends", "echo_bot").unwrap());
     bot.quit().await;
 }
+
+/// A restarted testkit (state file) keeps service messages, the qts log, who blocked a bot
+/// and renamed groups.
+#[tokio::test]
+async fn service_messages_and_qts_survive_a_restart() {
+    let dir = TempDir::new("membership-persist");
+    let state_file = dir.0.join("testkit.state");
+    let session_path = dir.0.join("bot.session");
+    let kit = TestKit::start_persistent(membership_world(), "127.0.0.1:0", &state_file)
+        .await
+        .unwrap();
+    kit.write_session_file(&session_path).await.unwrap();
+    let before = {
+        let session = std::sync::Arc::new(
+            grammers_session::storages::SqliteSession::open(&session_path)
+                .await
+                .unwrap(),
+        );
+        let bot = TestClient::from_pool(grammers_mtsender::SenderPool::new(session, API_ID), None);
+        bot.client.bot_sign_in(BOT_TOKEN, API_HASH).await.unwrap();
+        let before = state_of(&bot).await;
+        bot.quit().await;
+        before
+    };
+    let alice = kit.user("alice");
+    alice.add_to_group("Friends", "bob").await.unwrap();
+    alice
+        .set_group_title("Friends", "Old friends")
+        .await
+        .unwrap();
+    alice.block_bot("echo_bot").await.unwrap();
+    kit.shutdown().await;
+
+    let kit = TestKit::start_persistent(membership_world(), "127.0.0.1:0", &state_file)
+        .await
+        .unwrap();
+    kit.write_session_file(&session_path).await.unwrap();
+    let session = std::sync::Arc::new(
+        grammers_session::storages::SqliteSession::open(&session_path)
+            .await
+            .unwrap(),
+    );
+    let bot = TestClient::from_pool(grammers_mtsender::SenderPool::new(session, API_ID), None);
+    let difference = bot
+        .client
+        .invoke(&tl::functions::updates::GetDifference {
+            pts: before.pts,
+            pts_limit: None,
+            pts_total_limit: None,
+            date: before.date,
+            qts: before.qts,
+            qts_limit: None,
+        })
+        .await
+        .unwrap();
+    let tl::enums::updates::Difference::Difference(d) = difference else {
+        panic!("a difference expected: {difference:?}");
+    };
+    let actions: Vec<_> = d
+        .new_messages
+        .iter()
+        .filter_map(|m| match m {
+            tl::enums::Message::Service(s) => Some(s.action.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(
+            actions.as_slice(),
+            [
+                tl::enums::MessageAction::ChatAddUser(_),
+                tl::enums::MessageAction::ChatEditTitle(_)
+            ]
+        ),
+        "{actions:?}"
+    );
+    assert!(d.other_updates.iter().any(|u| matches!(
+        u,
+        tl::enums::Update::BotStopped(s) if s.stopped && s.qts == before.qts + 1
+    )));
+    assert!(kit.chat_id("Old friends").is_some());
+    let error = bot
+        .client
+        .invoke(&send_message_request(
+            tl::types::InputPeerUser {
+                user_id: alice.id(),
+                access_hash: 0,
+            },
+            "still blocked?",
+            5,
+        ))
+        .await
+        .unwrap_err();
+    assert!(error.is("USER_IS_BLOCKED"), "{error}");
+    bot.quit().await;
+    kit.shutdown().await;
+}
