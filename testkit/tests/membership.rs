@@ -469,6 +469,41 @@ async fn join_requests_are_approved_by_the_admin_bot() {
         .await
         .unwrap_err();
     assert!(again.is("HIDE_REQUESTER_MISSING"), "{again}");
+    // While her request waits, the bot may write to her (the Bot API's `user_chat_id`).
+    let carol_peer =
+        tl::enums::InputPeer::UserFromMessage(Box::new(tl::types::InputPeerUserFromMessage {
+            peer: (&club_ref).into(),
+            msg_id: desk.id(),
+            user_id: carol.id(),
+        }));
+    let error = bot
+        .client
+        .invoke(&send_message_request(carol_peer, "hi", 6))
+        .await
+        .unwrap_err();
+    assert!(
+        error.is("PEER_ID_INVALID"),
+        "the desk message does not name carol: {error}"
+    );
+    let carol_user = match &carol_input {
+        tl::enums::InputUser::User(u) => u.clone(),
+        other => panic!("{other:?}"),
+    };
+    bot.client
+        .invoke(&send_message_request(
+            tl::types::InputPeerUser {
+                user_id: carol_user.user_id,
+                access_hash: carol_user.access_hash,
+            },
+            "about your request",
+            7,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        carol.next_message(WAIT).await.unwrap().text,
+        "about your request"
+    );
     bot.client.invoke(&hide(&carol_input, false)).await.unwrap();
     assert!(!kit.is_member("Club", "carol").unwrap());
     assert!(kit.join_requests("Club").unwrap().is_empty());
