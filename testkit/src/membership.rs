@@ -20,10 +20,14 @@
 //!   bots `updateBotChatInviteRequester` (qts); `messages.hideChatJoinRequest` approves
 //!   (the user joins with `messageActionChatJoinedByRequest`) or declines. A request already
 //!   handled is `HIDE_REQUESTER_MISSING`.
-//! - **Stopping a bot**: a user blocking the bot (`contacts.block`) gives it
-//!   `updateBotStopped` with `stopped = true` (qts), unblocking with `stopped = false`
-//!   (TDLib turns these into the bot's `chatMember` of the private chat:
-//!   `on_update_bot_stopped`); while blocked, the bot's sends to the user fail with
+//! - **Stopping a bot**: a user blocking the bot (`contacts.block`; the apps' "Stop bot",
+//!   and "Delete and stop" is `messages.deleteHistory` plus that block) gives it
+//!   `updateBotStopped` with `stopped = true` (qts), unblocking (`contacts.unblock`, the
+//!   first half of "Restart bot", which then sends `/start`) `stopped = false`. TDLib turns
+//!   these into the bot's `chatMember` of the private chat (`on_update_bot_stopped`: banned
+//!   or member), and the Bot API documents `my_chat_member` in private chats as "received
+//!   only when the bot is blocked or unblocked by the user"
+//!   (core.telegram.org/bots/api#update). While blocked, the bot's sends to the user fail with
 //!   `403 USER_IS_BLOCKED` (TDLib passes it through as a 403:
 //!   `MessagesManager.cpp`, the `403` case of the send-error translation).
 //! - **Migration** of a basic group to a supergroup: `messageActionChatMigrateTo` in the old
