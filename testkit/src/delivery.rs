@@ -75,6 +75,9 @@ impl State {
                 if target.is_bot() && self.accounts[&from].is_bot() && user != from {
                     return Err(RpcFail::bad_request("USER_IS_BOT"));
                 }
+                if self.accounts[&from].is_bot() && user != from {
+                    self.bot_may_message(from, user)?;
+                }
                 let mut boxes = vec![(from, PeerRef::User(user))];
                 if user != from {
                     boxes.push((user, PeerRef::User(from)));
@@ -87,6 +90,10 @@ impl State {
                     .get(&id)
                     .filter(|r| r.peer() == to)
                     .ok_or_else(|| RpcFail::bad_request("PEER_ID_INVALID"))?;
+                // An upgraded basic group takes no more messages (see `membership`).
+                if room.migrated_to.is_some() {
+                    return Err(RpcFail::bad_request("PEER_ID_INVALID"));
+                }
                 if !room.members.contains(&from) {
                     return Err(RpcFail::bad_request(if room.is_channel() {
                         "CHANNEL_PRIVATE"
@@ -136,7 +143,7 @@ impl State {
         draft: Draft,
         origin_conn: Option<u64>,
     ) -> Result<Sent, RpcFail> {
-        if draft.text.is_empty() && draft.media.is_none() {
+        if draft.text.is_empty() && draft.media.is_none() && draft.action.is_none() {
             return Err(RpcFail::bad_request("MESSAGE_EMPTY"));
         }
         check_length(&draft.text, draft.media.is_some())?;
@@ -167,6 +174,7 @@ impl State {
             forward: draft.forward,
             via_bot: draft.via_bot,
             mentions,
+            action: draft.action,
         };
         let mut sent = None;
         match audience {
@@ -220,7 +228,7 @@ impl State {
                             .get_mut(&owner)
                             .expect("audience exists")
                             .observed
-                            .message(ObservedMessage::from_stored(&copy));
+                            .incoming(ObservedMessage::from_stored(&copy));
                     }
                 }
             }
@@ -247,7 +255,7 @@ impl State {
                         continue;
                     }
                     let update = tl_build::update_new_message(&copy, member, pts);
-                    let updates = self.updates_for(member, vec![update], &users, &[copy.peer]);
+                    let updates = self.channel_updates_for(member, vec![update], &users, copy.peer);
                     if member == from {
                         self.push(member, &updates, origin_conn);
                     } else {
@@ -255,7 +263,7 @@ impl State {
                         if let Some(account) = self.accounts.get_mut(&member) {
                             account
                                 .observed
-                                .message(ObservedMessage::from_stored(&copy));
+                                .incoming(ObservedMessage::from_stored(&copy));
                         }
                     }
                 }
@@ -351,7 +359,7 @@ impl State {
                     continue;
                 }
                 let update = tl_build::update_edit_message(&copy, member, pts);
-                let updates = self.updates_for(member, vec![update], &users, &[peer]);
+                let updates = self.channel_updates_for(member, vec![update], &users, peer);
                 if member == editor {
                     self.push(member, &updates, origin_conn);
                     answer = Some(updates);

@@ -259,7 +259,10 @@ impl TestKit {
         Ok(state.account(id).bot_commands.clone())
     }
 
-    /// Adds `who` to the group or channel `group` (its @username, title or id).
+    /// Adds `who` to the group or channel `group` (its @username, title or id) silently, as
+    /// if they had always been in it: no service message, no participant update. To add
+    /// someone the way Telegram shows it, use [`ScriptedUser::add_to_group`] or
+    /// [`ScriptedUser::join_group`].
     pub fn add_member(&self, group: &str, who: &str) -> Result<(), Error> {
         let mut state = self.shared.lock();
         let user = state
@@ -274,6 +277,19 @@ impl TestKit {
             room.members.push(user);
         }
         Ok(())
+    }
+
+    /// The users waiting for approval to join `group` (its @username, title or id).
+    pub fn join_requests(&self, group: &str) -> Result<Vec<i64>, Error> {
+        let state = self.shared.lock();
+        match state.find(group) {
+            Some(PeerRef::Chat(id) | PeerRef::Channel(id)) => Ok(state.rooms[&id]
+                .pending_requests
+                .iter()
+                .map(|(u, _)| *u)
+                .collect()),
+            _ => Err(Error::UnknownAccount(group.to_string())),
+        }
     }
 
     /// Whether `who` is a member of the group or channel `group` (its @username, title or
@@ -633,54 +649,222 @@ impl ScriptedUser {
         })
     }
 
-    /// Adds `who` to the group or channel `group`, as this member.
+    fn group(&self, state: &State, group: &str) -> Result<PeerRef, Error> {
+        match self.resolve(state, group)? {
+            PeerRef::User(_) => Err(Error::UnknownAccount(group.to_string())),
+            peer => Ok(peer),
+        }
+    }
+
+    /// Adds `who` to the group or channel `group`, as this member (`messages.addChatUser`,
+    /// `channels.inviteToChannel`): `messageActionChatAddUser` in the chat, and the
+    /// participant update for the bots that get it (see [`ScriptedUser::join_group`]).
     pub async fn add_to_group(&self, group: &str, who: &str) -> Result<(), Error> {
         self.act(|state| {
             let user = state
                 .find_account(who)
                 .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
-            let room_id = match self.resolve(state, group)? {
-                PeerRef::Chat(id) | PeerRef::Channel(id) => id,
-                PeerRef::User(_) => return Err(Error::UnknownAccount(group.to_string())),
-            };
-            let room = state.rooms.get_mut(&room_id).expect("resolved above");
-            if !room.members.contains(&self.id) {
-                return Err(Error::rpc(
-                    "add_to_group",
-                    RpcFail::bad_request("CHAT_ADMIN_REQUIRED"),
-                ));
+            let peer = self.group(state, group)?;
+            state
+                .add(self.id, user, peer)
+                .map_err(|e| Error::rpc("add_to_group", e))
+        })
+    }
+
+    /// Joins the group or channel `group` by itself: a public supergroup with
+    /// `channels.joinChannel` (`messageActionChatAddUser` naming this user), any other group
+    /// through its invite link (`messageActionChatJoinedByLink`). Broadcast channels show no
+    /// join message. Bots get a participant update on their `qts`
+    /// (`updateChatParticipant` / `updateChannelParticipant`): the joiner if it is a bot,
+    /// and the group's admin bots. A group that needs approval
+    /// ([`Group::join_requests`](crate::Group::join_requests)) files a join request and
+    /// fails with `INVITE_REQUEST_SENT`, as Telegram answers.
+    pub async fn join_group(&self, group: &str) -> Result<(), Error> {
+        self.act(|state| {
+            let peer = self.group(state, group)?;
+            state
+                .join(self.id, peer)
+                .map_err(|e| Error::rpc("join_group", e))
+        })
+    }
+
+    /// Asks to join `group`, which needs an admin's approval: its admin bots get
+    /// `updateBotChatInviteRequester`. Approval (`messages.hideChatJoinRequest`, or
+    /// [`ScriptedUser::approve_join_request`]) brings `messageActionChatJoinedByRequest`,
+    /// which this user then sees with [`ScriptedUser::next_service_message`].
+    pub async fn request_to_join(&self, group: &str) -> Result<(), Error> {
+        self.act(|state| {
+            let peer = self.group(state, group)?;
+            if !state.rooms[&peer.bare_id()].join_requests {
+                return Err(Error::World {
+                    what: format!(
+                        "{group:?} takes members without approval (Group::join_requests)"
+                    ),
+                });
             }
-            if room.members.contains(&user) {
-                return Err(Error::rpc(
-                    "add_to_group",
-                    RpcFail::bad_request("USER_ALREADY_PARTICIPANT"),
-                ));
-            }
-            room.members.push(user);
-            Ok(())
+            state
+                .request_join(self.id, peer)
+                .map_err(|e| Error::rpc("request_to_join", e))
+        })
+    }
+
+    /// As an admin of `group`, approves `who`'s join request (what
+    /// `messages.hideChatJoinRequest` with `approved` does).
+    pub async fn approve_join_request(&self, group: &str, who: &str) -> Result<(), Error> {
+        self.hide_join_request(group, who, true)
+    }
+
+    /// As an admin of `group`, declines `who`'s join request.
+    pub async fn decline_join_request(&self, group: &str, who: &str) -> Result<(), Error> {
+        self.hide_join_request(group, who, false)
+    }
+
+    fn hide_join_request(&self, group: &str, who: &str, approved: bool) -> Result<(), Error> {
+        self.act(|state| {
+            let user = state
+                .find_account(who)
+                .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+            let peer = self.group(state, group)?;
+            state
+                .hide_request(self.id, peer, user, approved)
+                .map(drop)
+                .map_err(|e| Error::rpc("hide_join_request", e))
         })
     }
 
     /// Leaves the group or channel `group` (`messages.deleteChatUser` on oneself, or
-    /// `channels.leaveChannel`). Not being a member is `USER_NOT_PARTICIPANT`, as Telegram
-    /// answers `messages.deleteChatUser` (core.telegram.org/method/messages.deleteChatUser).
+    /// `channels.leaveChannel`): `messageActionChatDeleteUser` naming this user (sent before
+    /// leaving, so this user's box has it too) and the participant update for bots. Not
+    /// being a member is `USER_NOT_PARTICIPANT`, as Telegram answers
+    /// `messages.deleteChatUser` (core.telegram.org/method/messages.deleteChatUser).
     /// Messages already in this user's box stay there, as on Telegram.
     pub async fn leave_group(&self, group: &str) -> Result<(), Error> {
         self.act(|state| {
-            let room_id = match self.resolve(state, group)? {
-                PeerRef::Chat(id) | PeerRef::Channel(id) => id,
-                PeerRef::User(_) => return Err(Error::UnknownAccount(group.to_string())),
-            };
-            let room = state.rooms.get_mut(&room_id).expect("resolved above");
-            let Some(at) = room.members.iter().position(|m| *m == self.id) else {
-                return Err(Error::rpc(
-                    "leave_group",
-                    RpcFail::bad_request("USER_NOT_PARTICIPANT"),
-                ));
-            };
-            room.members.remove(at);
-            room.admins.retain(|a| *a != self.id);
-            Ok(())
+            let peer = self.group(state, group)?;
+            state
+                .remove(self.id, self.id, peer)
+                .map_err(|e| Error::rpc("leave_group", e))
+        })
+    }
+
+    /// As an admin of `group`, removes `who` (`messages.deleteChatUser`,
+    /// `channels.editBanned`): `messageActionChatDeleteUser` from this user naming `who`
+    /// (who sees it too), and the participant update for bots (`channelParticipantBanned` in
+    /// supergroups). Not an admin: `CHAT_ADMIN_REQUIRED`; the creator: `USER_ADMIN_INVALID`.
+    pub async fn kick_from_group(&self, group: &str, who: &str) -> Result<(), Error> {
+        self.act(|state| {
+            let user = state
+                .find_account(who)
+                .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+            let peer = self.group(state, group)?;
+            state
+                .remove(self.id, user, peer)
+                .map_err(|e| Error::rpc("kick_from_group", e))
+        })
+    }
+
+    /// Pins `message` (one this user can see, in a group or channel):
+    /// `messageActionPinMessage` whose `reply_to` is the pinned message. Returns the service
+    /// message as this user sees it.
+    pub async fn pin_message(&self, message: &ObservedMessage) -> Result<ObservedMessage, Error> {
+        self.act(|state| {
+            let sent = state
+                .pin(self.id, message.peer(), message.id, None)
+                .map_err(|e| Error::rpc("pin_message", e))?;
+            Ok(ObservedMessage::from_stored(&sent.copy))
+        })
+    }
+
+    /// Renames `group`: `messageActionChatEditTitle`.
+    pub async fn set_group_title(&self, group: &str, title: &str) -> Result<(), Error> {
+        self.act(|state| {
+            let peer = self.group(state, group)?;
+            state
+                .set_title(self.id, peer, title)
+                .map_err(|e| Error::rpc("set_group_title", e))
+        })
+    }
+
+    /// Gives `group` a new photo: `messageActionChatEditPhoto` (a minimal `photo` object).
+    pub async fn set_group_photo(&self, group: &str) -> Result<(), Error> {
+        self.act(|state| {
+            let peer = self.group(state, group)?;
+            state
+                .set_photo(self.id, peer)
+                .map_err(|e| Error::rpc("set_group_photo", e))
+        })
+    }
+
+    /// Creates a basic group with `members` (this user is its creator):
+    /// `messageActionChatCreate`; bots among the members get `updateChatParticipant`.
+    /// Returns its id.
+    pub async fn create_group(&self, title: &str, members: &[&str]) -> Result<i64, Error> {
+        self.create(crate::state::RoomKind::Group, title, members)
+    }
+
+    /// Creates a supergroup with `members`: `messageActionChannelCreate`; bots among the
+    /// members get `updateChannelParticipant`. Returns its id.
+    pub async fn create_supergroup(&self, title: &str, members: &[&str]) -> Result<i64, Error> {
+        self.create(crate::state::RoomKind::Supergroup, title, members)
+    }
+
+    fn create(
+        &self,
+        kind: crate::state::RoomKind,
+        title: &str,
+        members: &[&str],
+    ) -> Result<i64, Error> {
+        self.act(|state| {
+            let mut ids = Vec::new();
+            for who in members {
+                ids.push(
+                    state
+                        .find_account(who)
+                        .ok_or_else(|| Error::UnknownAccount(who.to_string()))?,
+                );
+            }
+            state
+                .create_with_message(self.id, kind, title, ids)
+                .map_err(|e| Error::rpc("create_group", e))
+        })
+    }
+
+    /// As the creator of basic group `group`, upgrades it to a supergroup
+    /// (`messages.migrateChat`): `messageActionChatMigrateTo` in the old group,
+    /// `messageActionChannelMigrateFrom` in the new one; the old group is then deactivated
+    /// (`chat.migrated_to`) and sending there is `PEER_ID_INVALID`. Returns the
+    /// supergroup's id; the title now names the supergroup.
+    pub async fn migrate_group(&self, group: &str) -> Result<i64, Error> {
+        self.act(|state| {
+            let peer = self.group(state, group)?;
+            state
+                .migrate(self.id, peer)
+                .map_err(|e| Error::rpc("migrate_group", e))
+        })
+    }
+
+    /// Blocks bot `bot` (`contacts.block`; what "Stop bot" does in the apps): the bot gets
+    /// `updateBotStopped` with `stopped = true` on its `qts`, and its messages to this user
+    /// fail with `403 USER_IS_BLOCKED` until [`ScriptedUser::unblock_bot`].
+    pub async fn block_bot(&self, bot: &str) -> Result<(), Error> {
+        self.set_bot_stopped(bot, true)
+    }
+
+    /// Unblocks bot `bot` (`contacts.unblock`; "Restart bot"): `updateBotStopped` with
+    /// `stopped = false`.
+    pub async fn unblock_bot(&self, bot: &str) -> Result<(), Error> {
+        self.set_bot_stopped(bot, false)
+    }
+
+    fn set_bot_stopped(&self, bot: &str, stopped: bool) -> Result<(), Error> {
+        self.act(|state| {
+            let id = state
+                .find_account(bot)
+                .filter(|id| state.account(*id).is_bot())
+                .ok_or_else(|| Error::UnknownAccount(format!("{bot} (not a bot)")))?;
+            state
+                .set_bot_stopped(self.id, id, stopped)
+                .map_err(|e| Error::rpc("block_bot", e))
         })
     }
 
@@ -826,6 +1010,15 @@ impl ScriptedUser {
     pub async fn next_deletion(&self, timeout: Duration) -> Result<Deletion, Error> {
         self.next_from(timeout, "the next deletion", |o| o.deletions.pop_front())
             .await
+    }
+
+    /// Waits for the next service message (a join, leave, pin, title change, ...) in a chat
+    /// this user is in, sent by someone else (see [`ObservedMessage::service`]).
+    pub async fn next_service_message(&self, timeout: Duration) -> Result<ObservedMessage, Error> {
+        self.next_from(timeout, "the next service message", |o| {
+            o.services.pop_front()
+        })
+        .await
     }
 
     /// Takes every message already in the inbox without waiting.

@@ -88,6 +88,18 @@
 //!   exceed 2^32; captions stop at 1024 characters and texts at 4096; an edit without a
 //!   keyboard removes it; a bot that answers a button press after 15 s
 //!   ([`World::callback_answer_deadline`]) gets `QUERY_ID_INVALID`.
+//! - Group changes are Telegram's (see `membership`): [`ScriptedUser::join_group`],
+//!   [`ScriptedUser::add_to_group`], [`ScriptedUser::leave_group`],
+//!   [`ScriptedUser::kick_from_group`], [`ScriptedUser::pin_message`],
+//!   [`ScriptedUser::set_group_title`], [`ScriptedUser::set_group_photo`],
+//!   [`ScriptedUser::create_group`], [`ScriptedUser::migrate_group`] post service messages
+//!   (full `updates`, every bot receives them), and bots get participant updates on their
+//!   `qts`; so do join requests ([`ScriptedUser::request_to_join`], [`Group::join_requests`])
+//!   and stopped bots ([`ScriptedUser::block_bot`]). `updates.getDifference` honours `qts`
+//!   (see `qts`). [`TestKit::add_member`] stays silent, for setting a scene.
+//! - A bot cannot write first to a user (`PEER_ID_INVALID`) nor to one who blocked it
+//!   (`403 USER_IS_BLOCKED`); in supergroups and channels, senders the viewer never met are
+//!   `min` users (see `min_users`).
 //!
 //! # Module map
 //!
@@ -111,6 +123,9 @@
 //! | `faults` | connection-level fault switches, transient server errors ([`TransientError`]) |
 //! | `persist` | saving the live world to a file and restoring it on restart |
 //! | `resend` | deduplicating resent sends by `random_id`, as Telegram does |
+//! | `membership` | joins, leaves, kicks, pins, renames, join requests, stopped bots, migration: service messages and participant updates |
+//! | `qts` | the secondary update sequence (bot updates numbered by `qts`) |
+//! | `min_users` | which senders a viewer gets as `min` users, and `input*FromMessage` |
 //!
 //! Secrets: auth keys, bot tokens and 2FA passwords never appear in logs or `Debug` output.
 //! Login codes are logged on purpose: the testkit is its users' phone.
@@ -124,10 +139,13 @@ mod error;
 mod faults;
 mod interactions;
 mod kit;
+mod membership;
 mod mentions;
+mod min_users;
 mod observed;
 mod persist;
 mod privacy;
+mod qts;
 mod random;
 mod resend;
 mod rpc;
@@ -145,7 +163,7 @@ pub use faults::TransientError;
 pub use kit::{ScriptedUser, TestKit};
 pub use observed::{
     BotCommand, Button, CallbackAnswer, ChatKind, Deletion, InlineResult, InlineResults,
-    ObservedMedia, ObservedMessage, RpcCall,
+    ObservedMedia, ObservedMessage, RpcCall, ServiceAction,
 };
 pub use rpc::RpcFail;
 pub use session::HOME_DC;

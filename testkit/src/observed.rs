@@ -34,6 +34,105 @@ pub struct ObservedMessage {
     pub forwarded_from: Option<i64>,
     /// The attached photo or document.
     pub media: Option<ObservedMedia>,
+    /// For a service message (`messageService`: a join, a leave, a pin, ...), what happened;
+    /// its `text` is empty. Scripted users receive these with
+    /// [`ScriptedUser::next_service_message`](crate::ScriptedUser::next_service_message),
+    /// not [`ScriptedUser::next_message`](crate::ScriptedUser::next_message).
+    pub service: Option<ServiceAction>,
+}
+
+/// What a service message says happened (its `MessageAction`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceAction {
+    /// `messageActionChatCreate`: a basic group was created with these members.
+    ChatCreated {
+        /// Its title.
+        title: String,
+        /// The members it was created with.
+        users: Vec<i64>,
+    },
+    /// `messageActionChannelCreate`: a supergroup or channel was created.
+    ChannelCreated {
+        /// Its title.
+        title: String,
+    },
+    /// `messageActionChatAddUser`: the sender added these users (the sender alone: joined a
+    /// public supergroup by themselves).
+    Added {
+        /// Who was added.
+        users: Vec<i64>,
+    },
+    /// `messageActionChatJoinedByLink`: the sender joined through an invite link.
+    JoinedByLink {
+        /// The link's creator.
+        inviter: i64,
+    },
+    /// `messageActionChatJoinedByRequest`: an admin approved the sender's join request.
+    JoinedByRequest,
+    /// `messageActionChatDeleteUser`: `user` left (when it is the sender) or was removed.
+    Removed {
+        /// Who left or was removed.
+        user: i64,
+    },
+    /// `messageActionPinMessage`: the sender pinned the message in `reply_to`.
+    Pinned,
+    /// `messageActionChatEditTitle`.
+    TitleChanged {
+        /// The new title.
+        title: String,
+    },
+    /// `messageActionChatEditPhoto`.
+    PhotoChanged,
+    /// `messageActionChatMigrateTo`: this basic group became the supergroup `channel_id`.
+    MigratedTo {
+        /// The new supergroup.
+        channel_id: i64,
+    },
+    /// `messageActionChannelMigrateFrom`: this supergroup was the basic group `chat_id`.
+    MigratedFrom {
+        /// The old basic group.
+        chat_id: i64,
+        /// Its title.
+        title: String,
+    },
+    /// Any other action.
+    Other,
+}
+
+impl ServiceAction {
+    pub(crate) fn from_tl(action: &tl::enums::MessageAction) -> Self {
+        use tl::enums::MessageAction as A;
+        match action {
+            A::ChatCreate(a) => Self::ChatCreated {
+                title: a.title.clone(),
+                users: a.users.clone(),
+            },
+            A::ChannelCreate(a) => Self::ChannelCreated {
+                title: a.title.clone(),
+            },
+            A::ChatAddUser(a) => Self::Added {
+                users: a.users.clone(),
+            },
+            A::ChatJoinedByLink(a) => Self::JoinedByLink {
+                inviter: a.inviter_id,
+            },
+            A::ChatJoinedByRequest => Self::JoinedByRequest,
+            A::ChatDeleteUser(a) => Self::Removed { user: a.user_id },
+            A::PinMessage => Self::Pinned,
+            A::ChatEditTitle(a) => Self::TitleChanged {
+                title: a.title.clone(),
+            },
+            A::ChatEditPhoto(_) => Self::PhotoChanged,
+            A::ChatMigrateTo(a) => Self::MigratedTo {
+                channel_id: a.channel_id,
+            },
+            A::ChannelMigrateFrom(a) => Self::MigratedFrom {
+                chat_id: a.chat_id,
+                title: a.title.clone(),
+            },
+            _ => Self::Other,
+        }
+    }
 }
 
 /// What kind of chat a message is in.
@@ -92,6 +191,7 @@ impl ObservedMessage {
                     bytes: file.bytes.to_vec(),
                 }
             }),
+            service: m.action.as_ref().map(ServiceAction::from_tl),
         }
     }
 

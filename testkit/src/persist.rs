@@ -19,8 +19,10 @@ use crate::error::Error;
 use crate::state::{Forward, LoggedUpdate, Media, State, StoredFile, StoredMessage};
 use crate::tl_build::PeerRef;
 
-/// The current format: version 2 stores each message's mentions.
-const MAGIC: &[u8; 8] = b"OXTKSTA2";
+/// The current format: version 3 stores service messages' actions and the qts log.
+const MAGIC: &[u8; 8] = b"OXTKSTA3";
+/// Version 2: each message's mentions, still read.
+const MAGIC_V2: &[u8; 8] = b"OXTKSTA2";
 /// The first format (no mentions), still read.
 const MAGIC_V1: &[u8; 8] = b"OXTKSTA1";
 
@@ -85,6 +87,7 @@ impl W {
         self.opt(&m.forward.as_ref().map(|f| f.date));
         self.opt(&m.via_bot);
         self.put(&m.mentions);
+        self.opt(&m.action);
     }
     fn box_(&mut self, messages: &BTreeMap<i32, StoredMessage>, log: &[LoggedUpdate]) {
         self.len(messages.len());
@@ -161,6 +164,7 @@ impl R<'_> {
         let forward_date: Option<i32> = self.opt()?;
         let via_bot = self.opt()?;
         let mentions = if self.1 >= 2 { self.get()? } else { Vec::new() };
+        let action = if self.1 >= 3 { self.opt()? } else { None };
         Ok(StoredMessage {
             id,
             global_id,
@@ -179,6 +183,7 @@ impl R<'_> {
                 .map(|(from, date)| Forward { from, date }),
             via_bot,
             mentions,
+            action,
         })
     }
     fn box_(&mut self) -> Res<(BTreeMap<i32, StoredMessage>, Vec<LoggedUpdate>)> {
@@ -222,6 +227,8 @@ impl State {
             w.put(&a.log_floor);
             w.put(&a.next_message_id);
             w.box_(&a.messages, &a.log);
+            w.box_(&BTreeMap::new(), &a.qts_log);
+            w.put(&a.blocked_by);
             w.len(a.bot_commands.len());
             for c in &a.bot_commands {
                 w.put(&c.command);
@@ -236,6 +243,8 @@ impl State {
             w.put(&r.pts);
             w.put(&r.next_message_id);
             w.box_(&r.messages, &r.log);
+            w.put(&r.title);
+            w.put(&r.admins);
         }
         w.len(self.keys.len());
         for slot in self.keys.values() {
@@ -249,7 +258,8 @@ impl State {
     /// world no longer has are skipped.
     pub(crate) fn restore(&mut self, bytes: &[u8]) -> Result<(), tl::deserialize::Error> {
         let version = match bytes.get(..MAGIC.len()) {
-            Some(m) if m == MAGIC => 2,
+            Some(m) if m == MAGIC => 3,
+            Some(m) if m == MAGIC_V2 => 2,
             Some(m) if m == MAGIC_V1 => 1,
             _ => return Err(tl::deserialize::Error::UnexpectedConstructor { id: 0 }),
         };
@@ -265,6 +275,11 @@ impl State {
             let log_floor = r.get()?;
             let next_message_id = r.get()?;
             let (messages, log) = r.box_()?;
+            let (qts_log, blocked_by) = if r.1 >= 3 {
+                (r.box_()?.1, r.get()?)
+            } else {
+                (Vec::new(), Vec::new())
+            };
             let mut commands = Vec::new();
             for _ in 0..r.len()? {
                 commands.push(crate::observed::BotCommand {
@@ -284,6 +299,8 @@ impl State {
                 }
                 a.messages = messages;
                 a.log = log;
+                a.qts_log = qts_log;
+                a.blocked_by = blocked_by;
                 a.bot_commands = commands;
             }
         }
@@ -294,7 +311,16 @@ impl State {
             let pts = r.get()?;
             let next_message_id = r.get()?;
             let (messages, log) = r.box_()?;
+            let renamed: Option<(String, Vec<i64>)> = if r.1 >= 3 {
+                Some((r.get()?, r.get()?))
+            } else {
+                None
+            };
             if let Some(room) = self.rooms.get_mut(&id) {
+                if let Some((title, admins)) = renamed {
+                    room.title = title;
+                    room.admins = admins;
+                }
                 room.access_hash = access_hash;
                 room.members = members;
                 room.pts = pts;

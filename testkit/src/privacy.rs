@@ -33,6 +33,11 @@ impl State {
         if m.from == viewer {
             return true;
         }
+        // Service messages reach every bot, other bots' included ("All service messages",
+        // core.telegram.org/bots/features#privacy-mode).
+        if m.action.is_some() {
+            return true;
+        }
         if self.accounts.get(&m.from).is_some_and(|a| a.is_bot()) {
             return false;
         }

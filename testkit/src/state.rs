@@ -80,6 +80,11 @@ pub(crate) struct Account {
     pub(crate) qts: i32,
     pub(crate) seq: i32,
     pub(crate) log: Vec<LoggedUpdate>,
+    /// Updates of the secondary sequence (`qts`: participant updates, join requests, bot
+    /// stopped), each logged with its qts in [`LoggedUpdate::pts`] (see `qts`).
+    pub(crate) qts_log: Vec<LoggedUpdate>,
+    /// Users who blocked (stopped) this bot: its sends to them fail with `USER_IS_BLOCKED`.
+    pub(crate) blocked_by: Vec<i64>,
     /// Updates at or below this pts were forgotten: older clients get `differenceTooLong`.
     pub(crate) log_floor: i32,
     /// Private chats and basic groups; channels keep their own box in [`Room`].
@@ -111,6 +116,8 @@ pub(crate) struct Observations {
     pub(crate) messages: VecDeque<ObservedMessage>,
     pub(crate) edits: VecDeque<ObservedMessage>,
     pub(crate) deletions: VecDeque<Deletion>,
+    /// Service messages (joins, leaves, pins, ...), kept apart from `messages`.
+    pub(crate) services: VecDeque<ObservedMessage>,
     pub(crate) signal: Arc<Notify>,
 }
 
@@ -123,6 +130,16 @@ impl Observations {
     pub(crate) fn edit(&mut self, message: ObservedMessage) {
         self.edits.push_back(message);
         self.signal.notify_waiters();
+    }
+
+    /// A message someone else sent: service messages to their own queue.
+    pub(crate) fn incoming(&mut self, message: ObservedMessage) {
+        if message.service.is_some() {
+            self.services.push_back(message);
+            self.signal.notify_waiters();
+        } else {
+            self.message(message);
+        }
     }
 
     pub(crate) fn deletion(&mut self, deletion: Deletion) {
@@ -159,6 +176,17 @@ pub(crate) struct Room {
     /// The bot that sent the group's latest bot message: in privacy mode, unaddressed
     /// commands go to it.
     pub(crate) last_bot_sender: Option<i64>,
+    /// Joining needs an admin's approval (an invite link with "request admin approval").
+    pub(crate) join_requests: bool,
+    /// Users waiting for approval, with the date they asked.
+    pub(crate) pending_requests: Vec<(i64, i32)>,
+    /// The id of the group's current photo (see `membership`), if it has one.
+    pub(crate) photo: Option<i64>,
+    /// A basic group upgraded to a supergroup: (its id, its access-hash secret). The group is
+    /// then deactivated and read-only.
+    pub(crate) migrated_to: Option<(i64, i64)>,
+    /// When each member joined (members from the world: the group's creation date).
+    pub(crate) joined: HashMap<i64, (i32, i64)>,
 }
 
 impl Room {
@@ -221,6 +249,8 @@ pub(crate) struct StoredMessage {
     pub(crate) via_bot: Option<i64>,
     /// Accounts the message mentions, resolved when it was sent (see `mentions`).
     pub(crate) mentions: Vec<i64>,
+    /// A service message's action (`messageService`): joins, leaves, pins, ...
+    pub(crate) action: Option<tl::enums::MessageAction>,
 }
 
 impl StoredMessage {
@@ -232,6 +262,7 @@ impl StoredMessage {
         }
         ids.extend(self.forward.as_ref().map(|f| f.from));
         ids.extend(self.via_bot);
+        ids.extend(self.action.iter().flat_map(crate::membership::action_users));
         ids
     }
 
@@ -288,6 +319,8 @@ pub(crate) struct Draft {
     pub(crate) media: Option<Media>,
     pub(crate) forward: Option<Forward>,
     pub(crate) via_bot: Option<i64>,
+    /// A service message's action; the text is then empty.
+    pub(crate) action: Option<tl::enums::MessageAction>,
 }
 
 /// A callback query waiting for the bot's answer.
@@ -457,6 +490,7 @@ impl State {
             )?;
             if let Some(room) = state.rooms.get_mut(&peer.bare_id()) {
                 room.admins.extend(admins);
+                room.join_requests = group.join_requests;
             }
         }
         Ok(state)
@@ -523,6 +557,11 @@ impl State {
             next_message_id: 0,
             admins: Vec::new(),
             last_bot_sender: None,
+            join_requests: false,
+            pending_requests: Vec::new(),
+            photo: None,
+            migrated_to: None,
+            joined: HashMap::new(),
         };
         let peer = room.peer();
         if let Some(username) = &username {
@@ -560,7 +599,12 @@ impl State {
                 return Some(room.peer());
             }
         }
-        self.rooms.values().find(|r| r.title == who).map(Room::peer)
+        // An upgraded basic group keeps its title; the title names its supergroup now.
+        self.rooms
+            .values()
+            .find(|r| r.title == who && r.migrated_to.is_none())
+            .or_else(|| self.rooms.values().find(|r| r.title == who))
+            .map(Room::peer)
     }
 
     pub(crate) fn by_phone(&self, digits: &str) -> Option<i64> {
@@ -838,9 +882,13 @@ impl Account {
             verifier: None,
             hint: None,
             pts: INITIAL_PTS,
-            qts: 0,
+            // Like pts, qts starts above 0: a client with qts 0 has no secondary sequence to
+            // check (grammers' `MessageBoxes::load` skips it), so it could not see a gap.
+            qts: INITIAL_PTS,
             seq: 0,
             log: Vec::new(),
+            qts_log: Vec::new(),
+            blocked_by: Vec::new(),
             log_floor: 0,
             messages: BTreeMap::new(),
             next_message_id: 0,

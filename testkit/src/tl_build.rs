@@ -45,17 +45,24 @@ pub(crate) fn chat(room: &Room, viewer: i64) -> tl::enums::Chat {
         RoomKind::Group => tl::enums::Chat::Chat(tl::types::Chat {
             creator: room.creator == viewer,
             left: !member,
-            deactivated: false,
+            // An upgraded group is deactivated and names its successor
+            // (core.telegram.org/api/channel#migration).
+            deactivated: room.migrated_to.is_some(),
             call_active: false,
             call_not_empty: false,
             noforwards: false,
             id: room.id,
             title: room.title.clone(),
-            photo: tl::enums::ChatPhoto::Empty,
+            photo: chat_photo(room),
             participants_count: room.members.len() as i32,
             date: room.date,
             version: 1,
-            migrated_to: None,
+            migrated_to: room.migrated_to.map(|(channel_id, secret)| {
+                tl::enums::InputChannel::Channel(tl::types::InputChannel {
+                    channel_id,
+                    access_hash: viewer_hash(secret, viewer),
+                })
+            }),
             admin_rights: None,
             default_banned_rights: None,
         }),
@@ -79,7 +86,7 @@ pub(crate) fn chat(room: &Room, viewer: i64) -> tl::enums::Chat {
                 gigagroup: false,
                 noforwards: false,
                 join_to_send: false,
-                join_request: false,
+                join_request: room.join_requests,
                 forum: false,
                 stories_hidden: false,
                 stories_hidden_min: false,
@@ -93,7 +100,7 @@ pub(crate) fn chat(room: &Room, viewer: i64) -> tl::enums::Chat {
                 access_hash: Some(viewer_hash(room.access_hash, viewer)),
                 title: room.title.clone(),
                 username: room.username.clone(),
-                photo: tl::enums::ChatPhoto::Empty,
+                photo: chat_photo(room),
                 date: room.date,
                 restriction_reason: None,
                 admin_rights: None,
@@ -114,6 +121,39 @@ pub(crate) fn chat(room: &Room, viewer: i64) -> tl::enums::Chat {
             })
         }
     }
+}
+
+/// A group's or channel's current photo (see `membership`).
+fn chat_photo(room: &Room) -> tl::enums::ChatPhoto {
+    match room.photo {
+        Some(photo_id) => tl::enums::ChatPhoto::Photo(tl::types::ChatPhoto {
+            has_video: false,
+            photo_id,
+            stripped_thumb: None,
+            dc_id: 2,
+        }),
+        None => tl::enums::ChatPhoto::Empty,
+    }
+}
+
+/// A minimal `photo` for a chat photo change (`messageActionChatEditPhoto`): one size, no
+/// bytes behind it.
+pub(crate) fn chat_photo_object(id: i64, date: i32) -> tl::enums::Photo {
+    tl::enums::Photo::Photo(tl::types::Photo {
+        has_stickers: false,
+        id,
+        access_hash: id.rotate_left(17),
+        file_reference: id.to_le_bytes().to_vec(),
+        date,
+        sizes: vec![tl::enums::PhotoSize::Size(tl::types::PhotoSize {
+            r#type: "a".into(),
+            w: 160,
+            h: 160,
+            size: 0,
+        })],
+        video_sizes: None,
+        dc_id: 2,
+    })
 }
 
 /// The media of a stored message.
@@ -360,6 +400,9 @@ pub(crate) fn viewer_hash(secret: i64, viewer: i64) -> i64 {
 
 /// A stored message as `viewer` sees it.
 pub(crate) fn message(m: &StoredMessage, viewer: i64) -> tl::enums::Message {
+    if let Some(action) = &m.action {
+        return service_message(m, viewer, action.clone());
+    }
     let is_channel_post = matches!(m.peer, PeerRef::Channel(_)) && m.post;
     let out = m.from == viewer;
     let mentioned = crate::mentions::is_mentioned(m.peer, m.post, m.from, &m.mentions, viewer);
@@ -423,6 +466,35 @@ pub(crate) fn message(m: &StoredMessage, viewer: i64) -> tl::enums::Message {
     })
 }
 
+/// A service message (`messageService`) as `viewer` sees it: the sender in `from_id`
+/// (except in broadcast channels, whose service messages come from the channel), the pinned
+/// message of `messageActionPinMessage` in `reply_to`.
+fn service_message(
+    m: &StoredMessage,
+    viewer: i64,
+    action: tl::enums::MessageAction,
+) -> tl::enums::Message {
+    let is_channel_post = matches!(m.peer, PeerRef::Channel(_)) && m.post;
+    tl::enums::Message::Service(tl::types::MessageService {
+        out: m.from == viewer,
+        mentioned: false,
+        media_unread: false,
+        reactions_are_possible: false,
+        silent: false,
+        post: is_channel_post,
+        legacy: false,
+        id: m.id,
+        from_id: (!is_channel_post).then(|| PeerRef::User(m.from).to_tl()),
+        peer_id: m.peer.to_tl(),
+        saved_peer_id: None,
+        reply_to: reply_header(m),
+        date: m.date,
+        action,
+        reactions: None,
+        ttl_period: None,
+    })
+}
+
 /// The forward header of a stored message, if it is a forward.
 fn fwd_header(m: &StoredMessage) -> Option<tl::enums::MessageFwdHeader> {
     m.forward.as_ref().map(|f| {
@@ -477,7 +549,8 @@ pub(crate) fn short_message(
     viewer: i64,
     pts: i32,
 ) -> Option<tl::enums::Updates> {
-    if m.media.is_some() || m.reply_markup.is_some() {
+    // Service messages are never short: the short constructors have no `action`.
+    if m.media.is_some() || m.reply_markup.is_some() || m.action.is_some() {
         return None;
     }
     let entities = (!m.entities.is_empty()).then(|| m.entities.clone());

@@ -239,6 +239,7 @@ pub struct Group {
     pub(crate) members: Vec<String>,
     pub(crate) admins: Vec<String>,
     pub(crate) kind: RoomKind,
+    pub(crate) join_requests: bool,
 }
 
 impl Group {
@@ -250,6 +251,7 @@ impl Group {
             members: Vec::new(),
             admins: Vec::new(),
             kind: RoomKind::Group,
+            join_requests: false,
         }
     }
 
@@ -283,6 +285,16 @@ impl Group {
             }
             self.admins.push(admin);
         }
+        self
+    }
+
+    /// Joining needs an admin's approval, as with an invite link that has "Request admin
+    /// approval" on: [`ScriptedUser::request_to_join`](crate::ScriptedUser::request_to_join)
+    /// then files a request (admin bots get `updateBotChatInviteRequester`) instead of
+    /// joining, and [`ScriptedUser::join_group`](crate::ScriptedUser::join_group) fails with
+    /// `INVITE_REQUEST_SENT`, as `messages.importChatInvite` does on Telegram.
+    pub fn join_requests(mut self, on: bool) -> Self {
+        self.join_requests = on;
         self
     }
 

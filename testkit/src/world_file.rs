@@ -33,6 +33,7 @@
 //! title = "Lounge"
 //! username = "lounge"
 //! members = ["alice", "echo_bot"]
+//! join_requests = true           # joining needs an admin's approval (join requests)
 //!
 //! [[channels]]                  # broadcast: only the creator posts
 //! title = "News"
@@ -102,6 +103,8 @@ struct GroupEntry {
     members: Vec<String>,
     #[serde(default)]
     admins: Vec<String>,
+    #[serde(default)]
+    join_requests: bool,
 }
 
 impl World {
@@ -147,7 +150,8 @@ impl World {
         let group = |entry: GroupEntry| {
             let mut group = Group::new(entry.title)
                 .members(entry.members)
-                .admins(entry.admins);
+                .admins(entry.admins)
+                .join_requests(entry.join_requests);
             group.username = entry.username;
             group
         };

@@ -63,6 +63,11 @@ async fn flood_wait_is_slept_and_retried() {
         .unwrap()
         .expect("alice resolves");
     assert_eq!(alice_peer.id().bare_id(), Some(alice_id));
+    // A bot may write only to users who wrote to it.
+    kit.user("alice")
+        .send_text("echo_bot", "/start")
+        .await
+        .unwrap();
 
     kit.fail_next("messages.sendMessage", 1, 420, "FLOOD_WAIT_1");
     let peer = alice_peer.to_ref().await.unwrap().expect("alice is cached");

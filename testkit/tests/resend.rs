@@ -17,6 +17,16 @@ async fn logged_in_bot(kit: &TestKit) -> TestClient {
     bot
 }
 
+/// Alice and Bob write to the bot: a bot may write only to users who wrote to it.
+async fn users_wrote_to_the_bot(kit: &TestKit) {
+    for user in ["alice", "bob"] {
+        kit.user(user)
+            .send_text("echo_bot", "/start")
+            .await
+            .unwrap();
+    }
+}
+
 async fn peer(client: &Client, username: &str) -> PeerRef {
     client
         .resolve_username(username)
@@ -49,6 +59,7 @@ fn sent_id(answer: &tl::enums::Updates, random_id: i64) -> i32 {
 async fn a_resent_message_is_answered_with_the_original_and_delivered_once() {
     let kit = TestKit::start(world()).await.unwrap();
     let bot = logged_in_bot(&kit).await;
+    users_wrote_to_the_bot(&kit).await;
     let alice = kit.user("alice");
     let to_alice = peer(&bot.client, "alice").await;
 
@@ -91,6 +102,7 @@ async fn a_resent_message_is_answered_with_the_original_and_delivered_once() {
 async fn random_ids_are_per_sender() {
     let kit = TestKit::start(world()).await.unwrap();
     let bot = logged_in_bot(&kit).await;
+    users_wrote_to_the_bot(&kit).await;
     let alice = kit.user("alice");
     let to_alice = peer(&bot.client, "alice").await;
     let (bob, _bob_updates) = user_client(&kit, "bob").await;
@@ -117,6 +129,7 @@ async fn random_ids_are_per_sender() {
 async fn resending_after_the_original_was_deleted_is_random_id_duplicate() {
     let kit = TestKit::start(world()).await.unwrap();
     let bot = logged_in_bot(&kit).await;
+    users_wrote_to_the_bot(&kit).await;
     let to_alice = peer(&bot.client, "alice").await;
     let first = bot
         .client
@@ -143,11 +156,16 @@ async fn resending_after_the_original_was_deleted_is_random_id_duplicate() {
 async fn a_resent_forward_forwards_nothing_again() {
     let kit = TestKit::start(world()).await.unwrap();
     let mut bot = logged_in_bot(&kit).await;
+    users_wrote_to_the_bot(&kit).await;
     let mut updates = bot.stream().await;
     let alice = kit.user("alice");
     let bob = kit.user("bob");
     alice.send_text("echo_bot", "pass it on").await.unwrap();
-    let message_id = next_new_message(&mut updates).await.id();
+    let message_id = next_matching(&mut updates, |u| match u {
+        grammers_client::update::Update::NewMessage(m) if m.text() == "pass it on" => Some(m.id()),
+        _ => None,
+    })
+    .await;
     let to_alice = peer(&bot.client, "alice").await;
     let to_bob = peer(&bot.client, "bob").await;
     let forward = tl::functions::messages::ForwardMessages {

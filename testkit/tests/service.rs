@@ -19,6 +19,11 @@ async fn bot_logs_in_and_sends(kit: &TestKit, storage: Storage) -> TestClient {
 }
 
 async fn send_to_alice(kit: &TestKit, bot: &TestClient, text: &str) {
+    // A bot may write only to users who wrote to it.
+    kit.user("alice")
+        .send_text("echo_bot", "/start")
+        .await
+        .unwrap();
     let alice = bot
         .client
         .resolve_username("alice")

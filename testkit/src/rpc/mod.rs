@@ -12,6 +12,7 @@ mod bots;
 mod channels;
 mod contacts;
 mod help;
+mod members;
 mod messages;
 mod updates;
 mod upload;
@@ -239,6 +240,14 @@ pub(crate) fn dispatch(state: &mut State, conn: &ConnInfo, body: &[u8]) -> Resul
         f::channels::ReadHistory => channels::read_history,
         f::updates::GetChannelDifference => updates::get_channel_difference,
         f::contacts::ResolveUsername => contacts::resolve_username,
+        f::contacts::Block => members::block,
+        f::contacts::Unblock => members::unblock,
+        f::messages::HideChatJoinRequest => members::hide_chat_join_request,
+        f::messages::UpdatePinnedMessage => members::update_pinned_message,
+        f::messages::DeleteChatUser => members::delete_chat_user,
+        f::channels::EditBanned => members::edit_banned,
+        f::channels::JoinChannel => members::join_channel,
+        f::channels::LeaveChannel => members::leave_channel,
         f::upload::SaveFilePart => upload::save_file_part,
         f::upload::SaveBigFilePart => upload::save_big_file_part,
         f::upload::GetFile => upload::get_file,
@@ -258,11 +267,10 @@ pub(crate) fn input_user(
         tl::enums::InputUser::UserSelf => caller.me(),
         tl::enums::InputUser::User(u) => check_hash(state, caller, u.user_id, u.access_hash)
             .ok_or_else(|| RpcFail::bad_request("USER_ID_INVALID")),
-        tl::enums::InputUser::FromMessage(u) => state
-            .accounts
-            .contains_key(&u.user_id)
-            .then_some(u.user_id)
-            .ok_or_else(|| RpcFail::bad_request("USER_ID_INVALID")),
+        tl::enums::InputUser::FromMessage(u) => {
+            from_message(state, caller, &u.peer, u.msg_id, u.user_id)
+                .ok_or_else(|| RpcFail::bad_request("USER_ID_INVALID"))
+        }
         tl::enums::InputUser::Empty => Err(RpcFail::bad_request("USER_ID_INVALID")),
     }
 }
@@ -279,11 +287,11 @@ pub(crate) fn input_peer(
         tl::enums::InputPeer::User(u) => check_hash(state, caller, u.user_id, u.access_hash)
             .map(PeerRef::User)
             .ok_or_else(invalid),
-        tl::enums::InputPeer::UserFromMessage(u) => state
-            .accounts
-            .contains_key(&u.user_id)
-            .then_some(PeerRef::User(u.user_id))
-            .ok_or_else(invalid),
+        tl::enums::InputPeer::UserFromMessage(u) => {
+            from_message(state, caller, &u.peer, u.msg_id, u.user_id)
+                .map(PeerRef::User)
+                .ok_or_else(invalid)
+        }
         tl::enums::InputPeer::Chat(c) => state
             .rooms
             .get(&c.chat_id)
@@ -301,6 +309,23 @@ pub(crate) fn input_peer(
             .ok_or_else(invalid),
         tl::enums::InputPeer::Empty => Err(invalid()),
     }
+}
+
+/// The user of an `input*FromMessage`: only if the caller can see message `msg_id` in
+/// `peer` and it names the user (core.telegram.org/api/min: "the context ... in which the
+/// user/channel was seen").
+fn from_message(
+    state: &State,
+    caller: &Caller,
+    peer: &tl::enums::InputPeer,
+    msg_id: i32,
+    user: i64,
+) -> Option<i64> {
+    let viewer = caller.me().ok()?;
+    let peer = input_peer(state, caller, peer).ok()?;
+    state
+        .seen_in_message(viewer, peer, msg_id, user)
+        .then_some(user)
 }
 
 /// Resolves an `InputChannel` to a channel id, checking the access hash.
@@ -350,6 +375,10 @@ pub(crate) fn reply_to_id(reply_to: &Option<tl::enums::InputReplyTo>) -> Option<
 /// users.getUsers will work with access_hash = 0", `telethon/client/users.py`,
 /// `get_input_entity`), and TDLib's `UserManager::get_input_user` sends 0 for bots. It is
 /// how a bot answers a first message that arrived short, without the user's object.
+/// TDLib sends 0 for any user a bot holds no usable hash for (unknown, or seen only as a
+/// `min` user: `if (td_->auth_manager_->is_bot() && user_id.is_valid())`), which the Bot
+/// API server relies on to moderate groups; so 0 also works for a user sharing a group or
+/// channel with the bot. It never works for a stranger.
 fn check_hash(state: &State, caller: &Caller, id: i64, access_hash: i64) -> Option<i64> {
     let account = state.accounts.get(&id)?;
     let viewer = caller.me().ok()?;
@@ -362,5 +391,11 @@ fn check_hash(state: &State, caller: &Caller, id: i64, access_hash: i64) -> Opti
         .messages
         .values()
         .any(|m| m.peer == PeerRef::User(id));
-    (access_hash == 0 && messaged).then_some(id)
+    let shares_a_group = || {
+        state
+            .rooms
+            .values()
+            .any(|r| r.members.contains(&bot) && r.members.contains(&id))
+    };
+    (access_hash == 0 && (messaged || shares_a_group())).then_some(id)
 }

@@ -57,7 +57,18 @@ pub(super) fn get_difference(
         ));
     }
     let pending: Vec<_> = account.log.iter().filter(|u| u.pts > request.pts).collect();
-    if pending.is_empty() {
+    // The secondary sequence (see `qts`): what came after the client's qts, unless it asked
+    // for none with a negative one.
+    let pending_qts: Vec<_> = if request.qts < 0 {
+        Vec::new()
+    } else {
+        account
+            .qts_log
+            .iter()
+            .filter(|u| u.pts > request.qts)
+            .collect()
+    };
+    if pending.is_empty() && pending_qts.is_empty() {
         return Ok(tl::enums::updates::Difference::Empty(
             tl::types::updates::DifferenceEmpty {
                 date,
@@ -70,15 +81,36 @@ pub(super) fn get_difference(
         .map(|l| l.max(1) as usize)
         .unwrap_or(DIFFERENCE_SLICE)
         .min(DIFFERENCE_SLICE);
-    let is_slice = pending.len() > limit;
+    // `qts_limit` caps the qts updates (TDLib asks with `qts_limit = 0` when it wants one pts
+    // update and no qts ones: `GetPtsUpdateQuery`); what is left over makes a slice whose
+    // `intermediate_state.qts` says where to go on.
+    let qts_limit = request
+        .qts_limit
+        .map(|l| l.max(0) as usize)
+        .unwrap_or(DIFFERENCE_SLICE)
+        .min(DIFFERENCE_SLICE);
+    let pts_sliced = pending.len() > limit;
+    let qts_sliced = pending_qts.len() > qts_limit;
+    let is_slice = pts_sliced || qts_sliced;
     let batch = &pending[..pending.len().min(limit)];
-    let (new_messages, other_updates, users, chats) = split(batch);
+    let qts_batch = &pending_qts[..pending_qts.len().min(qts_limit)];
+    let (new_messages, mut other_updates, mut users, mut chats) = split(batch);
+    for entry in qts_batch {
+        other_updates.push(entry.update.clone());
+        users.extend_from_slice(&entry.users);
+        chats.extend_from_slice(&entry.chats);
+    }
     let users = state.users_for(me, &users);
     let chats = state.chats_for(me, &chats);
     let mut reached = tl_build::state(account, date);
     if is_slice {
         let tl::enums::updates::State::State(s) = &mut reached;
-        s.pts = batch.last().map(|u| u.pts).unwrap_or(request.pts);
+        if pts_sliced {
+            s.pts = batch.last().map(|u| u.pts).unwrap_or(request.pts);
+        }
+        if qts_sliced {
+            s.qts = qts_batch.last().map(|u| u.pts).unwrap_or(request.qts);
+        }
         return Ok(tl::enums::updates::Difference::Slice(
             tl::types::updates::DifferenceSlice {
                 new_messages,
@@ -128,13 +160,16 @@ pub(super) fn get_channel_difference(
     let batch = &pending[..pending.len().min(limit)];
     let pts = batch.last().map(|u| u.pts).unwrap_or(room.pts);
     // Logged channel updates carry the author's view (`out`); render them for the caller.
-    let rerender = |message: &tl::enums::Message| match message {
-        tl::enums::Message::Message(inner) => room
-            .messages
-            .get(&inner.id)
+    let rerender = |message: &tl::enums::Message| {
+        let id = match message {
+            tl::enums::Message::Message(inner) => inner.id,
+            tl::enums::Message::Service(inner) => inner.id,
+            tl::enums::Message::Empty(_) => return message.clone(),
+        };
+        room.messages
+            .get(&id)
             .map(|stored| tl_build::message(stored, me))
-            .unwrap_or_else(|| message.clone()),
-        other => other.clone(),
+            .unwrap_or_else(|| message.clone())
     };
     let mut new_messages = Vec::new();
     let mut other_updates = Vec::new();
