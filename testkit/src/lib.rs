@@ -124,6 +124,7 @@ mod error;
 mod faults;
 mod interactions;
 mod kit;
+pub mod limits;
 mod mentions;
 mod observed;
 mod persist;
@@ -143,6 +144,7 @@ pub mod world_file;
 pub use error::Error;
 pub use faults::TransientError;
 pub use kit::{ScriptedUser, TestKit};
+pub use limits::{Limits, Window};
 pub use observed::{
     BotCommand, Button, CallbackAnswer, ChatKind, Deletion, InlineResult, InlineResults,
     ObservedMedia, ObservedMessage, RpcCall,
