@@ -11,10 +11,21 @@ use super::{FromUpdate, Rejection, StartupContext, StartupError};
 use crate::dispatch::{Me, UpdateContext};
 use crate::handler::Trigger;
 
+/// grammers' own message (`oxygram::grammers::update::Message`): its sends do **not** wait
+/// for the throttle.
 impl FromUpdate for Message {
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.message()
             .cloned()
+            .ok_or_else(|| Rejection::mismatch("the update is not a message"))
+    }
+}
+
+/// The message, with sends (`reply`, `respond`, `forward_to`) that wait for the app's
+/// throttle: the prelude's `Message`.
+impl FromUpdate for crate::Message {
+    async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
+        cx.throttled_message()
             .ok_or_else(|| Rejection::mismatch("the update is not a message"))
     }
 }

@@ -30,8 +30,12 @@ pub mod markers {
     pub enum Itself {}
     /// `fn(&UpdateContext) -> bool`.
     pub enum SyncContext {}
-    /// `fn(&Message) -> bool`.
+    /// `fn(&Message) -> bool` (grammers' message).
     pub enum SyncMessage {}
+    /// `fn(&oxygram::Message) -> bool` (the prelude's message).
+    pub enum SyncThrottledMessage {}
+    /// `async fn(oxygram::Message) -> bool` (the prelude's message).
+    pub enum AsyncThrottledMessage {}
     /// `async fn(UpdateContext) -> bool`.
     pub enum AsyncContext {}
     /// `async fn(Message) -> bool`.
@@ -59,6 +63,37 @@ where
 {
     fn into_filter(self) -> Filter {
         Filter::from_fn(move |cx| cx.message().is_some_and(&self))
+    }
+}
+
+/// A filter over the prelude's message gets a clone of the update's message (the filter may
+/// keep it); filters over grammers' message or the context borrow it instead.
+impl<F> IntoFilter<markers::SyncThrottledMessage> for F
+where
+    F: Fn(&crate::Message) -> bool + Send + Sync + 'static,
+{
+    fn into_filter(self) -> Filter {
+        Filter::from_fn(move |cx| cx.throttled_message().is_some_and(|m| self(&m)))
+    }
+}
+
+impl<F, Fut> IntoFilter<(markers::AsyncThrottledMessage, Fut)> for F
+where
+    F: Fn(crate::Message) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send + 'static,
+{
+    fn into_filter(self) -> Filter {
+        let f = std::sync::Arc::new(self);
+        Filter::from_async_fn(move |cx: UpdateContext| {
+            let f = std::sync::Arc::clone(&f);
+            let message = cx.throttled_message();
+            async move {
+                match message {
+                    Some(m) => f(m).await,
+                    None => false,
+                }
+            }
+        })
     }
 }
 
