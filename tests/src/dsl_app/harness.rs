@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oxygram::App;
-use oxygram_testkit::{Bot, Group, TestKit, User, World};
+use oxygram_testkit::{Bot, Group, Limits, TestKit, User, World};
 
 use super::plugins::{Audit, Chosen, Deleted, Gate, SeenOwn};
 
@@ -62,7 +62,7 @@ impl DslApp {
     /// Like [`DslApp::start`], with the bot's privacy mode in groups (BotFather's
     /// `/setprivacy`) as given; the other constructors leave it on, as Telegram does.
     pub async fn start_with_privacy(privacy: bool, plugins: &str, extra: &str) -> Self {
-        match Self::launch("", plugins, extra, privacy).await {
+        match Self::launch("", plugins, extra, privacy, Limits::telegram()).await {
             Ok(app) => app,
             Err(e) => panic!("the app does not start: {e}"),
         }
@@ -74,7 +74,18 @@ impl DslApp {
         plugins: &str,
         extra: &str,
     ) -> oxygram::Result<Self> {
-        Self::launch(dispatch, plugins, extra, true).await
+        Self::launch(dispatch, plugins, extra, true, Limits::telegram()).await
+    }
+
+    /// Like [`DslApp::start`], with the testkit's sending limits as given (Telegram's in the
+    /// other constructors). Tests of the throttle shorten the windows on both sides (the
+    /// testkit's here, the bot's with a `[throttle]` table in `extra`) so they do not wait
+    /// minutes.
+    pub async fn start_with_limits(limits: Limits, plugins: &str, extra: &str) -> Self {
+        match Self::launch("", plugins, extra, true, limits).await {
+            Ok(app) => app,
+            Err(e) => panic!("the app does not start: {e}"),
+        }
     }
 
     async fn launch(
@@ -82,9 +93,11 @@ impl DslApp {
         plugins: &str,
         extra: &str,
         privacy: bool,
+        limits: Limits,
     ) -> oxygram::Result<Self> {
         let kit = TestKit::start(
             World::new()
+                .limits(limits)
                 .app(API_ID, API_HASH)
                 .bot(Bot::new(TOKEN).username(BOT).name("DSL").privacy(privacy))
                 .user(User::new("+15550001").first_name("Alice").username("alice"))

@@ -1,6 +1,7 @@
 //! The test app's plugins (plugin name = module name under `plugins`).
 
 pub mod admin;
+pub mod burst;
 pub mod chain;
 pub mod crash;
 pub mod dice;
