@@ -126,3 +126,29 @@ where
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::IntoFilter;
+
+    fn short(msg: &crate::Message) -> bool {
+        msg.text().len() < 10
+    }
+
+    async fn slow(_msg: crate::Message) -> bool {
+        true
+    }
+
+    fn raw_short(msg: &grammers_client::update::Message) -> bool {
+        msg.text().len() < 10
+    }
+
+    #[test]
+    fn filters_over_either_message_type_convert() {
+        // The prelude's `Message` is oxygram's; filters written against it, or against
+        // grammers' own, both stay filters.
+        let _ = short.into_filter();
+        let _ = slow.into_filter();
+        let _ = raw_short.into_filter();
+    }
+}
