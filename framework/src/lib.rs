@@ -31,6 +31,7 @@
 extern crate self as oxygram;
 
 pub mod app;
+pub mod client;
 pub mod command;
 pub mod config;
 pub mod dispatch;
@@ -57,6 +58,7 @@ pub mod throttle;
 pub mod __private;
 
 pub use app::App;
+pub use client::Client;
 pub use config::Config;
 pub use error::{Error, Result};
 pub use flood::{FloodWait, FloodWaitExt};

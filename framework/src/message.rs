@@ -21,8 +21,9 @@ use crate::throttle::Throttle;
 ///   [`forward_to`](Message::forward_to).
 ///
 /// What is **not** throttled: the albums (`reply_album`, `respond_album`), anything sent
-/// through the `Client` extractor or `msg.client` (grammers' own request path, which oxygram
-/// cannot see into), and the grammers message from [`into_inner`](Message::into_inner) or the
+/// through `msg.client` (grammers' own client, whose request path oxygram cannot see into;
+/// the prelude's [`Client`](crate::Client) extractor throttles its `send_message`), and the
+/// grammers message from [`into_inner`](Message::into_inner) or the
 /// raw `oxygram::grammers::update::Message` extractor. Put your own calls through
 /// [`Throttle::send`] ([`UpdateContext::throttle`](crate::dispatch::UpdateContext::throttle)).
 ///

@@ -11,11 +11,13 @@
 //! ```
 
 pub use grammers_client::message::{Button, InputMessage, ReplyMarkup};
+pub use grammers_client::tl;
 pub use grammers_client::update::{
     CallbackQuery, InlineQuery, InlineSend, MessageDeletion, Update,
 };
-pub use grammers_client::{Client, tl};
 
+/// The client; its `send_message` and `forward_messages` wait for the throttle.
+pub use crate::client::Client;
 pub use crate::dispatch::{Me, UpdateContext};
 pub use crate::extract::{
     Args, CallbackData, Captures, Chat, CommandArgs, Config, FromUpdate, RawUpdate, Rejection,

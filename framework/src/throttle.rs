@@ -37,9 +37,10 @@
 //! handler is not held silently for minutes (see [`crate::flood`]).
 //!
 //! What goes through it: [`oxygram::Message`](crate::Message)'s `reply`, `respond` and
-//! `forward_to`, and the framework's own messages (the usage reply of `Args<T>`). What does
-//! not: anything sent through a raw grammers `Client` or a raw grammers `Message`
-//! (grammers' request channel is private to it), edits, callback answers, inline answers.
+//! `forward_to`, [`oxygram::Client`](crate::Client)'s `send_message` and `forward_messages`,
+//! and the framework's own messages (the usage reply of `Args<T>`). What does not: anything
+//! sent through grammers' own `Client` or `Message` (grammers' request channel is private to
+//! it), raw `invoke`s, albums, edits, callback answers, inline answers.
 //! Use [`Throttle::send`] (from [`UpdateContext::throttle`](crate::dispatch::UpdateContext::throttle))
 //! to put your own calls through it.
 

@@ -48,6 +48,22 @@ async fn a_burst_of_100_replies_arrives_in_order_without_a_flood_wait() {
 }
 
 #[tokio::test]
+async fn the_client_extractors_sends_wait_for_the_throttle_too() {
+    let app =
+        DslApp::start_with_limits(quick_limits(), r#"include = ["burst"]"#, QUICK_THROTTLE).await;
+    app.kit
+        .user("alice")
+        .send_text(BOT, "/burst_client 30")
+        .await
+        .unwrap();
+    for i in 1..=30 {
+        assert_eq!(app.next("alice").await, format!("client {i}"));
+    }
+    assert_eq!(flood_waits(&app), Vec::<String>::new());
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn without_the_throttle_the_same_limits_answer_flood_waits() {
     // The control: what the test above would see if the throttle did nothing.
     let app = DslApp::start_with_limits(

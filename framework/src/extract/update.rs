@@ -68,6 +68,19 @@ impl FromUpdate for Update {
     }
 }
 
+/// The client, with `send_message` and `forward_messages` that wait for the app's throttle:
+/// the prelude's `Client`.
+impl FromUpdate for crate::Client {
+    async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
+        Ok(crate::Client::new(
+            cx.client().clone(),
+            cx.throttle().clone(),
+        ))
+    }
+}
+
+/// grammers' own client (`oxygram::grammers::Client`): its sends do **not** wait for the
+/// throttle.
 impl FromUpdate for Client {
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         Ok(cx.client().clone())

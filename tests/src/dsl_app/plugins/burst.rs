@@ -10,3 +10,13 @@ async fn burst(msg: Message, Args(n): Args<u32>) -> Result<()> {
     }
     Ok(())
 }
+
+/// `/burst_client N`: the same burst through the `Client` extractor's `send_message`.
+#[handler(command = "burst_client")]
+async fn burst_client(msg: Message, client: Client, Args(n): Args<u32>) -> Result<()> {
+    let chat = msg.peer_ref().await?.ok_or("the chat is not cached")?;
+    for i in 1..=n {
+        client.send_message(chat, format!("client {i}")).await?;
+    }
+    Ok(())
+}
