@@ -259,6 +259,7 @@ impl App {
             );
             setup.on_error = self.on_error.clone();
             setup.handlers = self.handlers.clone();
+            setup.session = Some(handle.session.clone());
             let dispatcher = Dispatcher::new(setup)?;
             // Between the connection and the stream: notices a connection that went quiet.
             // ... and completes short messages with the senders and chats they only name.

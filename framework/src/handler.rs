@@ -60,11 +60,28 @@ pub enum Kind {
     /// [`filters::raw::<T>()`](crate::filters::raw) and extract with
     /// [`RawUpdate<T>`](crate::extract::RawUpdate).
     Raw,
+    /// A service message: members joined or left, a pin, a new title or photo, the chat's
+    /// creation or migration (`service`, `service = "new_chat_members"`). Service messages
+    /// are routed here and not to `message` handlers; read the action with
+    /// [`ServiceAction`](crate::extract::ServiceAction).
+    Service,
+    /// Someone's membership of a group or channel changed: joined, left, promoted, banned
+    /// (`chat_member`); Telegram's `updateChatParticipant` / `updateChannelParticipant`,
+    /// the Bot API's `chat_member` and `my_chat_member`. Read it with
+    /// [`ChatMemberUpdated`](crate::extract::ChatMemberUpdated).
+    ChatMember,
+    /// A user asked to join a chat that needs approval, and the bot is one of its admins
+    /// (`join_request`); approve or decline with
+    /// [`JoinRequest`](crate::extract::JoinRequest).
+    JoinRequest,
+    /// A user stopped (blocked) or restarted the bot (`bot_stopped`); read it with
+    /// [`BotStopped`](crate::extract::BotStopped).
+    BotStopped,
 }
 
 impl Kind {
     /// Every kind, in routing-table order.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 11] = [
         Kind::NewMessage,
         Kind::EditedMessage,
         Kind::DeletedMessages,
@@ -72,6 +89,10 @@ impl Kind {
         Kind::InlineQuery,
         Kind::ChosenInlineResult,
         Kind::Raw,
+        Kind::Service,
+        Kind::ChatMember,
+        Kind::JoinRequest,
+        Kind::BotStopped,
     ];
 
     /// The position of this kind in [`Kind::ALL`].
@@ -89,6 +110,10 @@ impl Kind {
             Kind::InlineQuery => "inline_query",
             Kind::ChosenInlineResult => "chosen_inline",
             Kind::Raw => "raw",
+            Kind::Service => "service",
+            Kind::ChatMember => "chat_member",
+            Kind::JoinRequest => "join_request",
+            Kind::BotStopped => "bot_stopped",
         }
     }
 }
@@ -112,6 +137,9 @@ pub enum Trigger {
     Callback(&'static str),
     /// A regex matched against the inline query text.
     Inline(&'static str),
+    /// A service message's action, by its Bot API / Pyrogram name (`new_chat_members`,
+    /// `left_chat_member`, ...; see [`ServiceAction::name`](crate::extract::ServiceAction::name)).
+    Service(&'static str),
 }
 
 impl fmt::Display for Trigger {
@@ -130,6 +158,7 @@ impl fmt::Display for Trigger {
             Trigger::Regex(re) => write!(f, "regex {re:?}"),
             Trigger::Callback(pattern) => write!(f, "callback {pattern:?}"),
             Trigger::Inline(re) => write!(f, "inline {re:?}"),
+            Trigger::Service(action) => write!(f, "service {action}"),
         }
     }
 }

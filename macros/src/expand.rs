@@ -127,6 +127,9 @@ fn registration(
             quote_spanned!(generated()=> __o::Trigger::Callback(#pattern))
         }
         Some(Trigger::Inline(regex)) => quote_spanned!(generated()=> __o::Trigger::Inline(#regex)),
+        Some(Trigger::Service(action)) => {
+            quote_spanned!(generated()=> __o::Trigger::Service(#action))
+        }
     };
     let group = match &options.group {
         Group::Literal(group) => quote_spanned!(generated()=> #group),

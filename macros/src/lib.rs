@@ -58,11 +58,44 @@ use proc_macro::TokenStream;
 /// | `inline_query` | inline queries (`@bot query`) | |
 /// | `chosen_inline` | a chosen inline result | |
 /// | `raw` | every update, as the raw TL object | |
+/// | `service` | service messages: joins, leaves, pins, titles, photos, migration | |
+/// | `chat_member` | membership changes (`ChatMemberUpdated`) | |
+/// | `join_request` | requests to join a chat the bot admins (`JoinRequest`) | |
+/// | `bot_stopped` | a user stopped or restarted the bot (`BotStopped`) | |
 /// | `command = "start"` | new messages | `/start`, `/start@ThisBot`, with arguments |
 /// | `commands = ["start", "help"]` | new messages | any of the commands |
 /// | `regex = "^hi (\\w+)$"` | new messages | text matching the regex (captures extractable) |
 /// | `callback = "vote:*"` | button presses | callback data: exact, or a prefix then `*` |
 /// | `inline = "^gif "` | inline queries | query text matching the regex |
+/// | `service = "new_chat_members"` | service messages | the action, by its Bot API name |
+///
+/// Service messages go to `service` handlers only, never to `message` handlers (so an echo
+/// handler does not answer a join). The actions `service = ".."` takes: `new_chat_members`,
+/// `left_chat_member`, `pinned_message`, `new_chat_title`, `new_chat_photo`,
+/// `delete_chat_photo`, `group_chat_created`, `channel_chat_created`, `migrate_to_chat_id`,
+/// `migrate_from_chat_id`, `other`; read the details with the `ServiceAction` extractor.
+///
+/// ```
+/// use oxygram::prelude::*;
+///
+/// #[handler(service = "new_chat_members")]
+/// async fn welcome(msg: Message) -> Result<()> {
+///     msg.reply("Welcome!").await?;
+///     Ok(())
+/// }
+///
+/// #[handler(join_request)]
+/// async fn gate(request: JoinRequest) -> Result<()> {
+///     request.approve().await?;
+///     Ok(())
+/// }
+///
+/// #[handler(bot_stopped)]
+/// async fn unsubscribe(event: BotStopped) {
+///     let _ = (event.user_id, event.stopped);
+/// }
+/// # fn main() {}
+/// ```
 ///
 /// And, for any kind:
 ///

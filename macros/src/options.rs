@@ -25,6 +25,10 @@ pub(crate) const OPTION_NAMES: &[&str] = &[
     "inline_query",
     "chosen_inline",
     "raw",
+    "service",
+    "chat_member",
+    "join_request",
+    "bot_stopped",
     "command",
     "commands",
     "regex",
@@ -48,10 +52,14 @@ pub(crate) enum Kind {
     InlineQuery,
     ChosenInline,
     Raw,
+    Service,
+    ChatMember,
+    JoinRequest,
+    BotStopped,
 }
 
 impl Kind {
-    const ALL: [Kind; 7] = [
+    const ALL: [Kind; 11] = [
         Kind::Message,
         Kind::Edited,
         Kind::Deleted,
@@ -59,6 +67,10 @@ impl Kind {
         Kind::InlineQuery,
         Kind::ChosenInline,
         Kind::Raw,
+        Kind::Service,
+        Kind::ChatMember,
+        Kind::JoinRequest,
+        Kind::BotStopped,
     ];
 
     /// The option that selects this kind.
@@ -71,6 +83,10 @@ impl Kind {
             Kind::InlineQuery => "inline_query",
             Kind::ChosenInline => "chosen_inline",
             Kind::Raw => "raw",
+            Kind::Service => "service",
+            Kind::ChatMember => "chat_member",
+            Kind::JoinRequest => "join_request",
+            Kind::BotStopped => "bot_stopped",
         }
     }
 
@@ -84,6 +100,10 @@ impl Kind {
             Kind::InlineQuery => "InlineQuery",
             Kind::ChosenInline => "ChosenInlineResult",
             Kind::Raw => "Raw",
+            Kind::Service => "Service",
+            Kind::ChatMember => "ChatMember",
+            Kind::JoinRequest => "JoinRequest",
+            Kind::BotStopped => "BotStopped",
         }
     }
 
@@ -95,7 +115,7 @@ impl Kind {
     fn has_outgoing(self) -> bool {
         matches!(
             self,
-            Kind::Message | Kind::Edited | Kind::Deleted | Kind::Raw
+            Kind::Message | Kind::Edited | Kind::Deleted | Kind::Raw | Kind::Service
         )
     }
 }
@@ -116,6 +136,8 @@ pub(crate) enum Trigger {
     Regex(LitStr),
     Callback(LitStr),
     Inline(LitStr),
+    /// A validated service action name, from `service = ".."`.
+    Service(LitStr),
 }
 
 impl Trigger {
@@ -125,6 +147,7 @@ impl Trigger {
             Trigger::Commands(_) | Trigger::Regex(_) => Kind::Message,
             Trigger::Callback(_) => Kind::CallbackQuery,
             Trigger::Inline(_) => Kind::InlineQuery,
+            Trigger::Service(_) => Kind::Service,
         }
     }
 }
@@ -231,6 +254,11 @@ impl Builder {
         }
         self.seen.insert(key.clone(), ident.clone());
 
+        if key == "service" && matches!(option.value, RawValue::Assign(..)) {
+            let lit = expect_str(&option, &key, "service = \"new_chat_members\"")?;
+            validate::service_action(&lit)?;
+            return self.set_trigger(Trigger::Service(lit), ident);
+        }
         if let Some(kind) = Kind::from_option(&key) {
             expect_flag(&option, &key)?;
             return self.set_kind(kind, ident);
@@ -351,8 +379,9 @@ impl Builder {
                     Span::call_site(),
                     "#[handler] needs to know which updates to handle: add a kind (`message`, \
                      `edited`, `deleted`, `callback_query`, `inline_query`, `chosen_inline`, \
-                     `raw`) or a trigger (`command = \"start\"`, `commands = [..]`, \
-                     `regex = \"..\"`, `callback = \"..\"`, `inline = \"..\"`)",
+                     `service`, `chat_member`, `join_request`, `bot_stopped`, `raw`) or a \
+                     trigger (`command = \"start\"`, `commands = [..]`, `regex = \"..\"`, \
+                     `callback = \"..\"`, `inline = \"..\"`, `service = \"..\"`)",
                 ));
                 return None;
             }
@@ -408,6 +437,7 @@ fn kind_conflict(trigger: &Trigger, trigger_ident: &Ident, kind: Kind, later: &I
     let what = match trigger.kind() {
         Kind::Message => "new messages (`message`)",
         Kind::CallbackQuery => "callback queries (`callback_query`)",
+        Kind::Service => "service messages (`service`)",
         _ => "inline queries (`inline_query`)",
     };
     let earlier = if later == trigger_ident {

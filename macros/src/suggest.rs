@@ -23,6 +23,18 @@ const ALIASES: &[(&str, &str)] = &[
     ("chosen_inline_result", "chosen_inline"),
     ("query", "inline_query"),
     ("update", "raw"),
+    // Bot API and Pyrogram names for the chat event kinds and service actions.
+    ("my_chat_member", "chat_member"),
+    ("chat_members", "chat_member"),
+    ("chat_join_request", "join_request"),
+    ("blocked", "bot_stopped"),
+    ("new_members", "new_chat_members"),
+    ("joined", "new_chat_members"),
+    ("left", "left_chat_member"),
+    ("pinned", "pinned_message"),
+    ("pin", "pinned_message"),
+    ("title", "new_chat_title"),
+    ("migrated", "migrate_to_chat_id"),
 ];
 
 /// The candidate `input` most likely stands for, if one is close enough to suggest.

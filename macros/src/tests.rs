@@ -171,6 +171,21 @@ fn custom_single_name_leaves_bring_builtins_into_scope_for_typo_hints() {
 }
 
 #[test]
+fn unknown_service_actions_suggest_the_closest() {
+    let error = single_error(quote!(service = "new_chat_member"), echo());
+    assert!(
+        error
+            .contains("unknown service action `new_chat_member`; did you mean `new_chat_members`?"),
+        "{error}"
+    );
+    let error = single_error(quote!(service = "other", chat_member), echo());
+    assert!(
+        error.contains("`chat_member` conflicts with `service`"),
+        "{error}"
+    );
+}
+
+#[test]
 fn triggers_imply_their_kind() {
     let cases = [
         (quote!(regex = "^hi"), "NewMessage", r#"Regex ("^hi")"#),
@@ -189,6 +204,15 @@ fn triggers_imply_their_kind() {
             "NewMessage",
             r#"Commands (& ["a"])"#,
         ),
+        (
+            quote!(service = "new_chat_members"),
+            "Service",
+            r#"Service ("new_chat_members")"#,
+        ),
+        (quote!(service), "Service", "None"),
+        (quote!(chat_member), "ChatMember", "None"),
+        (quote!(join_request), "JoinRequest", "None"),
+        (quote!(bot_stopped), "BotStopped", "None"),
     ];
     for (attr, kind, trigger) in cases {
         let expanded = expand(attr, echo()).to_string();

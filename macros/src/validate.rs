@@ -12,6 +12,38 @@ const MAX_CALLBACK_DATA: usize = 64;
 /// Telegram's limit on a command's description in the bot command menu.
 const MAX_COMMAND_DESCRIPTION: usize = 256;
 
+/// The service actions `service = ".."` understands: `oxygram::extract::SERVICE_ACTION_NAMES`
+/// (the macro crate cannot depend on the framework; a framework test keeps the two equal).
+pub(crate) const SERVICE_ACTIONS: &[&str] = &[
+    "new_chat_members",
+    "left_chat_member",
+    "pinned_message",
+    "new_chat_title",
+    "new_chat_photo",
+    "delete_chat_photo",
+    "group_chat_created",
+    "channel_chat_created",
+    "migrate_to_chat_id",
+    "migrate_from_chat_id",
+    "other",
+];
+
+/// A service action name `oxygram::extract::ServiceAction::name` can return.
+pub(crate) fn service_action(lit: &LitStr) -> syn::Result<()> {
+    let name = lit.value();
+    if SERVICE_ACTIONS.contains(&name.as_str()) {
+        return Ok(());
+    }
+    let message = match crate::suggest::closest(&name, SERVICE_ACTIONS) {
+        Some(action) => format!("unknown service action `{name}`; did you mean `{action}`?"),
+        None => format!(
+            "unknown service action `{name}`; expected one of: {}",
+            SERVICE_ACTIONS.join(", ")
+        ),
+    };
+    Err(Error::new(lit.span(), message))
+}
+
 fn is_command_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'
 }

@@ -16,6 +16,15 @@ use crate::tl_build::{self, PeerRef};
 /// How long a user waits for a bot before Telegram gives up (`BOT_RESPONSE_TIMEOUT`).
 pub(crate) const BOT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What a user's app gets when the bot never answers its button press: `-503 Timeout`, not
+/// `BOT_RESPONSE_TIMEOUT` (which inline queries get). Telethon and GramJS document exactly this
+/// as their `TimedOutError`: "Clicking the inline buttons of bots that never (or take too long
+/// to) call answerCallbackQuery will result in this special RPCError" (code 503, "Timeout";
+/// gram.js.org/beta/classes/errors.TimedOutError.html). TDLib turns it into its own 502.
+pub(crate) fn callback_timeout() -> RpcFail {
+    RpcFail::new(-503, "Timeout")
+}
+
 /// How long a bot has to answer a callback query before `messages.setBotCallbackAnswer`
 /// fails with `QUERY_ID_INVALID` (Bot API: "query is too old and response timeout expired or
 /// query ID is invalid", `telegram-bot-api/Client.cpp`). Telegram publishes no figure and

@@ -700,8 +700,8 @@ impl ScriptedUser {
 
     /// Presses the inline button labelled `button` under `message` and waits for the bot's
     /// answer: up to 10 s ([`Error::Timeout`]), or until the bot can no longer answer (its
-    /// answer came after the world's callback deadline: `BOT_RESPONSE_TIMEOUT`, as Telegram
-    /// tells the user's app).
+    /// answer came after the world's callback deadline: `-503 Timeout`, as Telegram tells
+    /// the user's app).
     pub async fn press_button(
         &self,
         message: &ObservedMessage,
@@ -726,7 +726,7 @@ impl ScriptedUser {
             CallbackOutcome::Answered(answer) => Ok(answer),
             CallbackOutcome::Expired => Err(Error::rpc(
                 "press_button",
-                RpcFail::bad_request("BOT_RESPONSE_TIMEOUT"),
+                crate::interactions::callback_timeout(),
             )),
             CallbackOutcome::TimedOut => Err(Error::Timeout(
                 BOT_RESPONSE_TIMEOUT,

@@ -315,7 +315,9 @@ async fn wait_for_bot(shared: &Shared, deferred: Answer) -> Result<Vec<u8>, RpcF
                             .to_bytes(),
                     )
                 }
-                CallbackOutcome::Expired | CallbackOutcome::TimedOut => Err(timeout()),
+                CallbackOutcome::Expired | CallbackOutcome::TimedOut => {
+                    Err(crate::interactions::callback_timeout())
+                }
             }
         }
         Answer::WaitInline {

@@ -11,12 +11,13 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use grammers_client::Client;
 use grammers_client::peer::Peer;
 use grammers_client::session::types::PeerId;
 use grammers_client::update::{
     CallbackQuery, InlineQuery, InlineSend, Message, MessageDeletion, Update,
 };
+use grammers_client::{Client, tl};
+use grammers_session::storages::ErasedSession;
 
 use crate::command::{CommandParser, ParsedCommand};
 use crate::config::Config;
@@ -34,6 +35,7 @@ pub(crate) struct Shared {
     pub(crate) parser: CommandParser,
     /// The app's throttle of outgoing messages (`[throttle]`).
     pub(crate) throttle: crate::throttle::Throttle,
+    pub(crate) session: Option<Arc<ErasedSession>>,
     /// `Config<T>` values deserialized at startup, keyed by plugin and type.
     pub(crate) plugin_configs: HashMap<(String, TypeId), Arc<dyn Any + Send + Sync>>,
 }
@@ -166,6 +168,14 @@ impl UpdateContext {
         }
     }
 
+    /// The action of a service message (members joined, a pin, a new title, ...).
+    pub fn service_action(&self) -> Option<crate::extract::ServiceAction> {
+        match self.update() {
+            Update::NewMessage(m) => crate::extract::ServiceAction::of_message(m),
+            _ => None,
+        }
+    }
+
     /// The callback query of a button press.
     pub fn callback_query(&self) -> Option<&CallbackQuery> {
         match self.update() {
@@ -204,6 +214,7 @@ impl UpdateContext {
             Update::NewMessage(m) | Update::MessageEdited(m) => Some(m.peer_id()),
             Update::CallbackQuery(q) => Some(q.peer_id()),
             Update::MessageDeleted(d) => d.channel_id().and_then(PeerId::channel),
+            Update::Raw(raw) => raw_chat_id(raw),
             _ => None,
         }
     }
@@ -234,6 +245,7 @@ impl UpdateContext {
             Update::CallbackQuery(q) => Some(q.sender_id()),
             Update::InlineQuery(q) => Some(q.sender_id()),
             Update::InlineSend(s) => Some(s.sender_id()),
+            Update::Raw(raw) => raw_sender_id(raw),
             _ => None,
         }
     }
@@ -293,9 +305,42 @@ impl fmt::Debug for UpdateContext {
     }
 }
 
+/// The chat of the raw updates oxygram routes as their own kinds.
+pub(crate) fn raw_chat_id(raw: &tl::enums::Update) -> Option<PeerId> {
+    match raw {
+        tl::enums::Update::ChatParticipant(u) => Some(PeerId::chat_unchecked(u.chat_id)),
+        tl::enums::Update::ChannelParticipant(u) => Some(PeerId::channel_unchecked(u.channel_id)),
+        tl::enums::Update::BotChatInviteRequester(u) => Some(PeerId::from(&u.peer)),
+        // A stop is about the private chat with the user.
+        tl::enums::Update::BotStopped(u) => Some(PeerId::user_unchecked(u.user_id)),
+        _ => None,
+    }
+}
+
+/// Who caused the raw updates oxygram routes as their own kinds.
+fn raw_sender_id(raw: &tl::enums::Update) -> Option<PeerId> {
+    match raw {
+        tl::enums::Update::ChatParticipant(u) => Some(PeerId::user_unchecked(u.actor_id)),
+        tl::enums::Update::ChannelParticipant(u) => Some(PeerId::user_unchecked(u.actor_id)),
+        tl::enums::Update::BotChatInviteRequester(u) => Some(PeerId::user_unchecked(u.user_id)),
+        tl::enums::Update::BotStopped(u) => Some(PeerId::user_unchecked(u.user_id)),
+        _ => None,
+    }
+}
+
 /// The kind an update is routed as.
 pub(crate) fn kind_of(update: &Update) -> Kind {
     match update {
+        // Service messages are their own kind: see `Kind::Service`.
+        Update::NewMessage(m) if m.action().is_some() => Kind::Service,
+        Update::Raw(raw) => match &raw.raw {
+            tl::enums::Update::ChatParticipant(_) | tl::enums::Update::ChannelParticipant(_) => {
+                Kind::ChatMember
+            }
+            tl::enums::Update::BotChatInviteRequester(_) => Kind::JoinRequest,
+            tl::enums::Update::BotStopped(_) => Kind::BotStopped,
+            _ => Kind::Raw,
+        },
         Update::NewMessage(_) => Kind::NewMessage,
         Update::MessageEdited(_) => Kind::EditedMessage,
         Update::MessageDeleted(_) => Kind::DeletedMessages,

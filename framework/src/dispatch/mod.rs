@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use grammers_client::Client;
 use grammers_client::update::Update;
+use grammers_session::storages::ErasedSession;
 
 pub use bot_commands::{BotCommand, bot_commands, set_bot_commands};
 pub(crate) use context::Matched;
@@ -68,6 +69,10 @@ pub struct DispatcherSetup {
     pub on_error: Option<ErrorHook>,
     /// The handlers to route to; `None` means every `#[handler]` linked into the binary.
     pub handlers: Option<Vec<HandlerSpec>>,
+    /// The session the client caches peers in, for extractors that act on peers an update
+    /// only names (approving a [`JoinRequest`](crate::extract::JoinRequest)); `None` in
+    /// setups without one, where those actions fail with a clear error.
+    pub session: Option<Arc<ErasedSession>>,
 }
 
 impl DispatcherSetup {
@@ -80,6 +85,7 @@ impl DispatcherSetup {
             states,
             on_error: None,
             handlers: None,
+            session: None,
         }
     }
 }
@@ -107,6 +113,30 @@ pub enum DispatchError {
     /// An extractor's startup check failed.
     #[error(transparent)]
     Startup(#[from] StartupError),
+    /// A `service = ".."` trigger names no action (hand-written specs; the macro checks at
+    /// compile time).
+    #[error(
+        "handler {handler} waits for the service action {action:?}, which does not exist; \
+         expected one of: {}",
+        crate::extract::SERVICE_ACTION_NAMES.join(", ")
+    )]
+    UnknownServiceAction {
+        /// Which handler.
+        handler: &'static str,
+        /// The name it gave.
+        action: &'static str,
+    },
+    /// A `message` handler whose filter passes only service messages, which go to `service`
+    /// handlers: it would never run.
+    #[error(
+        "handler {handler} filters for service messages, but service messages go to \
+         `#[handler(service)]` handlers (or `service = \"new_chat_members\"` and the other \
+         actions), not to `message` handlers; change the kind"
+    )]
+    ServiceFilterOnMessages {
+        /// Which handler, and where.
+        handler: String,
+    },
     /// A trigger regex does not compile (hand-written specs; the macro checks at compile time).
     #[error("handler {handler} has an invalid regex {pattern:?}: {error}")]
     BadRegex {
@@ -155,6 +185,7 @@ impl Dispatcher {
             states,
             on_error,
             handlers,
+            session,
         } = setup;
         let explicit = handlers.is_some();
         let specs = handlers.unwrap_or_else(|| HandlerSpec::registered().copied().collect());
@@ -172,6 +203,7 @@ impl Dispatcher {
             states,
             parser,
             throttle,
+            session,
             plugin_configs: Default::default(),
         };
         let (router, registered) = Router::build(specs, shared, on_error)?;

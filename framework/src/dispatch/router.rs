@@ -32,6 +32,8 @@ enum Matcher {
     CallbackExact(Vec<u8>),
     /// Callback data starting with these bytes (`prefix*`).
     CallbackPrefix(Vec<u8>),
+    /// A service message with this action name.
+    ServiceAction(&'static str),
 }
 
 /// One handler, ready to route to.
@@ -107,7 +109,7 @@ struct KindTable {
 /// [`crate::filters`]).
 pub struct Router {
     entries: Vec<Entry>,
-    tables: [KindTable; 7],
+    tables: [KindTable; Kind::ALL.len()],
     pub(crate) shared: Arc<Shared>,
     on_error: Option<ErrorHook>,
 }
@@ -168,6 +170,12 @@ impl Router {
             (spec.check)(&startup)?;
             let matcher = compile_matcher(&spec)?;
             let filter = (spec.filter)();
+            if matches!(spec.kind, Kind::NewMessage | Kind::EditedMessage) && filter.only_service()
+            {
+                return Err(DispatchError::ServiceFilterOnMessages {
+                    handler: describe_spec(&spec, plugin_name),
+                });
+            }
             let sees_outgoing = spec.outgoing || filter.mentions_outgoing();
             entries.push(Entry {
                 spec,
@@ -181,7 +189,8 @@ impl Router {
             .into_inner()
             .unwrap_or_else(|e| e.into_inner());
 
-        let mut tables: [KindTable; 7] = Default::default();
+        let mut tables: [KindTable; Kind::ALL.len()] =
+            std::array::from_fn(|_| KindTable::default());
         let mut seen_commands: HashMap<(Kind, i32, String), usize> = HashMap::new();
         for (index, entry) in entries.iter().enumerate() {
             let index = u32::try_from(index).expect("fewer than 4 billion handlers");
@@ -364,6 +373,9 @@ impl Router {
                 data.starts_with(prefix)
                     .then_some(Matched::CallbackRest(prefix.len()))
             }
+            Matcher::ServiceAction(name) => {
+                (cx.service_action()?.name() == *name).then_some(Matched::Nothing)
+            }
         }
     }
 
@@ -419,9 +431,13 @@ pub struct RegisteredHandler {
 }
 
 fn describe(entry: &Entry) -> String {
+    describe_spec(&entry.spec, &entry.plugin)
+}
+
+fn describe_spec(spec: &HandlerSpec, plugin: &str) -> String {
     format!(
         "`{}` (plugin `{}`, {}:{})",
-        entry.spec.name, entry.plugin, entry.spec.file, entry.spec.line
+        spec.name, plugin, spec.file, spec.line
     )
 }
 
@@ -452,6 +468,15 @@ fn compile_matcher(spec: &HandlerSpec) -> Result<Matcher, DispatchError> {
             Some(prefix) => Matcher::CallbackPrefix(prefix.as_bytes().to_vec()),
             None => Matcher::CallbackExact(pattern.as_bytes().to_vec()),
         },
+        Trigger::Service(name) => {
+            if !crate::extract::SERVICE_ACTION_NAMES.contains(&name) {
+                return Err(DispatchError::UnknownServiceAction {
+                    handler: spec.name,
+                    action: name,
+                });
+            }
+            Matcher::ServiceAction(name)
+        }
     })
 }
 

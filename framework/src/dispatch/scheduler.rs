@@ -47,6 +47,8 @@ fn order_key(update: &Update) -> Option<OrderKey> {
         Update::InlineQuery(q) => q.sender_id(),
         Update::InlineSend(s) => s.sender_id(),
         Update::MessageDeleted(d) => PeerId::channel(d.channel_id()?)?,
+        // Membership changes, join requests and stops: in order per chat, like messages.
+        Update::Raw(raw) => super::context::raw_chat_id(raw)?,
         _ => return None,
     }))
 }

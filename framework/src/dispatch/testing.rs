@@ -397,8 +397,11 @@ pub struct MessageSpec {
     pub forwarded_from: Option<tl::enums::Peer>,
     /// Sent via this inline bot.
     pub via_bot: Option<i64>,
-    /// A service message (chat created) instead of a regular one.
+    /// A service message (chat created, unless [`action`](Self::action) says otherwise)
+    /// instead of a regular one.
     pub service: bool,
+    /// The service message's action (implies `service`).
+    pub action: Option<tl::enums::MessageAction>,
     /// Formatting entities (offsets and lengths in UTF-16 code units, as Telegram sends them).
     pub entities: Vec<tl::enums::MessageEntity>,
 }
@@ -419,8 +422,22 @@ impl MessageSpec {
             forwarded_from: None,
             via_bot: None,
             service: false,
+            action: None,
             entities: Vec::new(),
         }
+    }
+
+    /// A service message with this action.
+    pub fn action(mut self, action: tl::enums::MessageAction) -> Self {
+        self.service = true;
+        self.action = Some(action);
+        self
+    }
+
+    /// Replying to message `id` (for a pin: the pinned message).
+    pub fn reply_to(mut self, id: i32) -> Self {
+        self.reply_to = Some(id);
+        self
     }
 
     /// In `chat`.
@@ -467,11 +484,13 @@ impl MessageSpec {
                 from_id: self.from.clone(),
                 peer_id: self.chat.clone(),
                 saved_peer_id: None,
-                reply_to: None,
+                reply_to: self.reply_to.map(reply_header),
                 date: 0,
-                action: tl::enums::MessageAction::ChatCreate(tl::types::MessageActionChatCreate {
-                    title: "group".into(),
-                    users: vec![],
+                action: self.action.clone().unwrap_or_else(|| {
+                    tl::enums::MessageAction::ChatCreate(tl::types::MessageActionChatCreate {
+                        title: "group".into(),
+                        users: vec![],
+                    })
                 }),
                 reactions: None,
                 ttl_period: None,
@@ -519,24 +538,7 @@ impl MessageSpec {
             via_bot_id: self.via_bot,
             via_business_bot_id: None,
             guestchat_via_from: None,
-            reply_to: self.reply_to.map(|id| {
-                tl::enums::MessageReplyHeader::Header(tl::types::MessageReplyHeader {
-                    reply_to_scheduled: false,
-                    forum_topic: false,
-                    quote: false,
-                    reply_to_ephemeral: false,
-                    reply_to_msg_id: Some(id),
-                    reply_to_peer_id: None,
-                    reply_from: None,
-                    reply_media: None,
-                    reply_to_top_id: None,
-                    quote_text: None,
-                    quote_entities: None,
-                    quote_offset: None,
-                    todo_item_id: None,
-                    poll_option: None,
-                })
-            }),
+            reply_to: self.reply_to.map(reply_header),
             date: 0,
             message: self.text.clone(),
             media: self.media.clone(),
@@ -562,4 +564,23 @@ impl MessageSpec {
             rich_message: None,
         })
     }
+}
+
+fn reply_header(id: i32) -> tl::enums::MessageReplyHeader {
+    tl::enums::MessageReplyHeader::Header(tl::types::MessageReplyHeader {
+        reply_to_scheduled: false,
+        forum_topic: false,
+        quote: false,
+        reply_to_ephemeral: false,
+        reply_to_msg_id: Some(id),
+        reply_to_peer_id: None,
+        reply_from: None,
+        reply_media: None,
+        reply_to_top_id: None,
+        quote_text: None,
+        quote_entities: None,
+        quote_offset: None,
+        todo_item_id: None,
+        poll_option: None,
+    })
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 use grammers_client::tl;
 use tokio::sync::Notify;
 
-use super::testing::{MessageSpec, TestChat, TestUser, TestWorld, peer_channel, peer_user};
+use super::testing::{
+    MessageSpec, TestChat, TestUser, TestWorld, peer_channel, peer_chat, peer_user,
+};
 use super::*;
 use crate::extract::{Args, CallbackData, Captures, FromUpdate, RawUpdate, State};
 use crate::filters::{self, Filter};
@@ -1147,4 +1149,187 @@ async fn link_previews_are_text_not_caption_but_count_as_media() {
         (filters::caption | filters::photo | filters::document).matches_sync(&cx),
         Some(false)
     );
+}
+
+fn on_service(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let action = crate::extract::ServiceAction::from_update(&cx)
+            .await
+            .unwrap();
+        log(&cx).push(format!("{action:?}"));
+        Outcome::Handled
+    })
+}
+
+fn on_member(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let change = crate::extract::ChatMemberUpdated::from_update(&cx)
+            .await
+            .unwrap();
+        log(&cx).push(format!(
+            "member {} joined={} left={} about_me={}",
+            change.user_id,
+            change.joined(),
+            change.left(),
+            change.is_about(cx.me())
+        ));
+        Outcome::Handled
+    })
+}
+
+fn on_request(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let request = crate::extract::JoinRequest::from_update(&cx).await.unwrap();
+        log(&cx).push(format!("request {} {:?}", request.user_id, request.about));
+        Outcome::Handled
+    })
+}
+
+fn on_stop(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
+    Box::pin(async move {
+        let stop = crate::extract::BotStopped::from_update(&cx).await.unwrap();
+        log(&cx).push(format!("stopped {} {}", stop.user_id, stop.stopped));
+        Outcome::Handled
+    })
+}
+
+fn member_update(user_id: i64, joined: bool) -> tl::enums::Update {
+    let participant = tl::enums::ChatParticipant::Participant(tl::types::ChatParticipant {
+        user_id,
+        inviter_id: user_id,
+        date: 0,
+        rank: None,
+    });
+    let (prev, new) = if joined {
+        (None, Some(participant))
+    } else {
+        (Some(participant), None)
+    };
+    tl::enums::Update::ChatParticipant(tl::types::UpdateChatParticipant {
+        chat_id: 10,
+        date: 0,
+        actor_id: user_id,
+        user_id,
+        prev_participant: prev,
+        new_participant: new,
+        invite: None,
+        qts: 1,
+    })
+}
+
+#[tokio::test]
+async fn service_messages_membership_requests_and_stops_have_their_own_kinds() {
+    let w = world().await;
+    let h = Harness::new(
+        &w,
+        vec![
+            spec(
+                "welcome",
+                Kind::Service,
+                Trigger::Service("new_chat_members"),
+                0,
+                on_service,
+            ),
+            spec("any_service", Kind::Service, Trigger::None, 0, on_service),
+            spec("messages", Kind::NewMessage, Trigger::None, 0, handled),
+            spec("members", Kind::ChatMember, Trigger::None, 0, on_member),
+            spec("requests", Kind::JoinRequest, Trigger::None, 0, on_request),
+            spec("stops", Kind::BotStopped, Trigger::None, 0, on_stop),
+        ],
+    );
+    // Bob joins by a link: the joiner is the message's sender, filled into the action.
+    let joined = MessageSpec::new(5, "")
+        .chat(peer_chat(10))
+        .from_user(BOB)
+        .action(tl::enums::MessageAction::ChatJoinedByLink(
+            tl::types::MessageActionChatJoinedByLink { inviter_id: ALICE },
+        ));
+    assert_eq!(
+        h.route(w.message(joined)).await,
+        [format!(
+            "NewChatMembers {{ user_ids: [{BOB}], via: InviteLink {{ inviter_id: {ALICE} }} }}"
+        )]
+    );
+    // A pin is not a join: the catch-all service handler gets it, with the pinned id.
+    let pinned = MessageSpec::new(6, "")
+        .chat(peer_chat(10))
+        .from_user(ALICE)
+        .reply_to(3)
+        .action(tl::enums::MessageAction::PinMessage);
+    assert_eq!(
+        h.route(w.message(pinned)).await,
+        ["PinnedMessage { message_id: Some(3) }"]
+    );
+    // Plain messages still go to message handlers, and only there.
+    assert_eq!(h.route(w.private_text(ALICE, 7, "hi")).await, ["handled"]);
+
+    assert_eq!(
+        h.route(w.update(member_update(BOB, true))).await,
+        [format!(
+            "member {BOB} joined=true left=false about_me=false"
+        )]
+    );
+    assert_eq!(
+        h.route(w.update(member_update(ME, false))).await,
+        [format!("member {ME} joined=false left=true about_me=true")]
+    );
+    let request =
+        tl::enums::Update::BotChatInviteRequester(tl::types::UpdateBotChatInviteRequester {
+            peer: peer_channel(20),
+            date: 0,
+            user_id: BOB,
+            about: "let me in".into(),
+            invite: tl::enums::ExportedChatInvite::ChatInvitePublicJoinRequests,
+            qts: 2,
+            query_id: None,
+        });
+    assert_eq!(
+        h.route(w.update(request)).await,
+        [format!("request {BOB} \"let me in\"")]
+    );
+    let stop = tl::enums::Update::BotStopped(tl::types::UpdateBotStopped {
+        user_id: ALICE,
+        date: 0,
+        stopped: true,
+        qts: 3,
+    });
+    assert_eq!(
+        h.route(w.update(stop)).await,
+        [format!("stopped {ALICE} true")]
+    );
+}
+
+#[tokio::test]
+async fn handlers_that_could_never_see_service_messages_refuse_to_start() {
+    let w = world().await;
+    fn only_service() -> Filter {
+        filters::service & filters::group
+    }
+    let mut misplaced = spec("joins", Kind::NewMessage, Trigger::None, 0, handled);
+    misplaced.filter = only_service;
+    let error = Harness::try_new(&w, vec![misplaced], Config::default())
+        .err()
+        .expect("refused");
+    assert!(
+        error.to_string().contains("`joins`") && error.to_string().contains("#[handler(service)]"),
+        "{error}"
+    );
+    fn not_service() -> Filter {
+        !filters::service
+    }
+    let mut fine = spec("text", Kind::NewMessage, Trigger::None, 0, handled);
+    fine.filter = not_service;
+    assert!(Harness::try_new(&w, vec![fine], Config::default()).is_ok());
+
+    let unknown = spec(
+        "typo",
+        Kind::Service,
+        Trigger::Service("joined"),
+        0,
+        handled,
+    );
+    let error = Harness::try_new(&w, vec![unknown], Config::default())
+        .err()
+        .expect("refused");
+    assert!(error.to_string().contains("\"joined\""), "{error}");
 }

@@ -37,13 +37,21 @@
 //! | [`State<T>`] | shared state registered with `App::state` |
 //! | [`Config<T>`] | the plugin's `[plugins.<name>]` section of `Bot.toml` |
 //! | [`Me`](crate::dispatch::Me) | the logged-in account |
+//! | [`ServiceAction`] | what a service message says happened (`service` handlers) |
+//! | [`ChatMemberUpdated`] | a membership change (`chat_member` handlers) |
+//! | [`JoinRequest`] | a request to join, to approve or decline (`join_request` handlers) |
+//! | [`BotStopped`] | a user stopped or restarted the bot (`bot_stopped` handlers) |
 //! | `Option<T>` | `Some` if `T` extracts, `None` otherwise |
 
 mod args;
+mod bot_stopped;
 mod callback;
 mod captures;
+mod chat_member;
+mod join_request;
 mod plugin_config;
 mod rejection;
+mod service;
 mod startup;
 mod state;
 mod update;
@@ -51,12 +59,17 @@ mod update;
 use std::future::Future;
 
 pub use args::{Args, ParseArgs};
+pub use bot_stopped::BotStopped;
 pub use callback::CallbackData;
 pub use captures::Captures;
+pub use chat_member::{ChatMemberUpdated, MemberStatus};
+pub use join_request::{JoinRequest, JoinRequestError};
 pub use plugin_config::Config;
 pub use rejection::Rejection;
+pub use service::{JoinedVia, SERVICE_ACTION_NAMES, ServiceAction};
 pub use startup::{StartupContext, StartupError};
 pub use state::State;
+pub(crate) use update::require_trigger;
 pub use update::{Chat, CommandArgs, RawUpdate, Sender, Text};
 
 use crate::dispatch::UpdateContext;
@@ -83,7 +96,7 @@ use crate::dispatch::UpdateContext;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an extractor, so it cannot be a #[handler] argument",
     label = "this type does not implement `FromUpdate`",
-    note = "extractors: Message, CallbackQuery, InlineQuery, InlineSend, MessageDeletion, Update, RawUpdate<T>, Client, Chat, Sender, Text, CommandArgs, Args<T>, Captures, CallbackData<T>, State<T>, Config<T>, Me, Option<T>",
+    note = "extractors: Message, CallbackQuery, InlineQuery, InlineSend, MessageDeletion, Update, RawUpdate<T>, Client, Chat, Sender, Text, CommandArgs, Args<T>, Captures, CallbackData<T>, State<T>, Config<T>, Me, ServiceAction, ChatMemberUpdated, JoinRequest, BotStopped, Option<T>",
     note = "implement `oxygram::extract::FromUpdate` to make your own type an extractor"
 )]
 pub trait FromUpdate: Sized {

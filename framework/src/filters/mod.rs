@@ -157,6 +157,18 @@ impl Filter {
         }
     }
 
+    /// Whether the filter can only pass service messages (`service`, `service & group`),
+    /// which makes it useless on a `message` handler: service messages are routed to
+    /// `service` handlers. Built once per handler at startup, so it walks the tree.
+    pub(crate) fn only_service(&self) -> bool {
+        match &self.node {
+            Node::Builtin(b) => matches!(b, Builtin::Service),
+            Node::And(pair, _) => pair.0.only_service() || pair.1.only_service(),
+            Node::Or(pair, _) => pair.0.only_service() && pair.1.only_service(),
+            _ => false,
+        }
+    }
+
     /// Whether evaluating needs an `.await` (an async custom filter is in the tree).
     pub fn is_async(&self) -> bool {
         match &self.node {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use oxygram::App;
 use oxygram_testkit::{Bot, Group, Limits, TestKit, User, World};
 
-use super::plugins::{Audit, Chosen, Deleted, Gate, SeenOwn};
+use super::plugins::{Audit, Chosen, Deleted, Events, Gate, SeenOwn};
 
 /// Username of the bot under test.
 pub const BOT: &str = "dsl_bot";
@@ -32,6 +32,8 @@ pub struct DslApp {
     pub chosen: Chosen,
     /// Message ids deleted (the `edits` plugin).
     pub deleted: Deleted,
+    /// Chat events the `members` plugin recorded.
+    pub events: Events,
     _dir: tempfile::TempDir,
 }
 
@@ -125,6 +127,7 @@ impl DslApp {
         let seen_own = SeenOwn::default();
         let chosen = Chosen::default();
         let deleted = Deleted::default();
+        let events = Events::default();
         let hook_failures = Arc::clone(&failures);
         let mut app = App::new()
             .config(config)
@@ -132,6 +135,7 @@ impl DslApp {
             .state(seen_own.clone())
             .state(chosen.clone())
             .state(deleted.clone())
+            .state(events.clone())
             .state(Gate::default())
             .on_error(move |failure| {
                 let hook_failures = Arc::clone(&hook_failures);
@@ -153,6 +157,7 @@ impl DslApp {
             seen_own,
             chosen,
             deleted,
+            events,
             _dir: dir,
         })
     }

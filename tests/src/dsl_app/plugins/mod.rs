@@ -8,6 +8,7 @@ pub mod dice;
 pub mod echo;
 pub mod edits;
 pub mod greet;
+pub mod members;
 pub mod mirror;
 pub mod order;
 pub mod overhear;
@@ -33,6 +34,41 @@ impl SeenOwn {
     /// Whether an own message with this text was seen.
     pub fn contains(&self, text: &str) -> bool {
         self.0.lock().unwrap().iter().any(|t| t == text)
+    }
+}
+
+/// What the `members` plugin recorded, in order; tests wait on it.
+#[derive(Clone)]
+pub struct Events(pub Arc<tokio::sync::watch::Sender<Vec<String>>>);
+
+impl Default for Events {
+    fn default() -> Self {
+        Self(Arc::new(tokio::sync::watch::Sender::new(Vec::new())))
+    }
+}
+
+impl Events {
+    /// Records one event.
+    pub fn push(&self, event: String) {
+        self.0.send_modify(|events| events.push(event));
+    }
+
+    /// Waits up to `timeout` for an event equal to `event`; returns every event so far.
+    pub async fn wait_for(&self, event: &str, timeout: std::time::Duration) -> Vec<String> {
+        let mut rx = self.0.subscribe();
+        let found = tokio::time::timeout(timeout, rx.wait_for(|e| e.iter().any(|x| x == event)))
+            .await;
+        let events = self.0.borrow().clone();
+        assert!(
+            matches!(found, Ok(Ok(_))),
+            "no event {event:?} within {timeout:?}; events: {events:?}"
+        );
+        events
+    }
+
+    /// Every event so far.
+    pub fn all(&self) -> Vec<String> {
+        self.0.borrow().clone()
     }
 }
 
