@@ -122,8 +122,9 @@ struct ChatState {
     /// When Telegram answered the latest sends, oldest first (at most the larger window's
     /// message count).
     answered: VecDeque<Instant>,
-    /// Telegram asked this chat to wait until then.
-    frozen_until: Option<Instant>,
+    /// Telegram asked this chat to wait until then, with this error (`FLOOD_WAIT`,
+    /// `SLOWMODE_WAIT`, ...).
+    frozen_until: Option<(Instant, String)>,
 }
 
 impl Throttle {
@@ -200,11 +201,12 @@ impl Throttle {
         };
         let slot = inner.slot(chat);
         let mut state = slot.turn.lock().await;
-        if let Some(until) = state.frozen_until.take() {
+        if let Some((until, error)) = state.frozen_until.take() {
             let left = until.saturating_duration_since(Instant::now());
             if left > inner.sleep_threshold {
-                state.frozen_until = Some(until);
-                return Err(flood_wait_error(left));
+                let refused = flood_wait_error(&error, left);
+                state.frozen_until = Some((until, error));
+                return Err(refused);
             }
             tokio::time::sleep_until(until).await;
         }
@@ -232,7 +234,7 @@ impl Throttle {
             && let Some(flood) = FloodWait::from_error(error)
         {
             tracing::debug!(chat = chat.bot_api_dialog_id_unchecked(), wait = ?flood.wait, "Telegram asked this chat to wait; later sends wait too");
-            state.frozen_until = Some(answered + flood.wait);
+            state.frozen_until = Some((answered + flood.wait, flood.error));
         }
         drop(state);
         drop(slot);
@@ -302,7 +304,10 @@ impl ChatState {
     }
 
     fn idle(&self, now: Instant, longest: Duration) -> bool {
-        let frozen = self.frozen_until.is_some_and(|until| until > now);
+        let frozen = self
+            .frozen_until
+            .as_ref()
+            .is_some_and(|(until, _)| *until > now);
         let recent = self
             .answered
             .back()
@@ -320,11 +325,12 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The `FLOOD_WAIT` a learnt wait of `left` is reported as (whole seconds, rounded up).
-fn flood_wait_error(left: Duration) -> InvocationError {
+/// The error a learnt wait of `left` is reported as: Telegram's own (`FLOOD_WAIT`,
+/// `SLOWMODE_WAIT`), with the whole seconds left, rounded up.
+fn flood_wait_error(error: &str, left: Duration) -> InvocationError {
     InvocationError::Rpc(RpcError {
         code: 420,
-        name: "FLOOD_WAIT".into(),
+        name: error.to_owned(),
         value: Some(left.as_secs_f64().ceil().max(1.0) as u32),
         caused_by: None,
     })
@@ -459,7 +465,7 @@ mod tests {
         let flooded = throttle
             .send(alice(), 1, async {
                 calls.fetch_add(1, Ordering::SeqCst);
-                Err::<(), _>(flood_wait_error(Duration::from_secs(3)))
+                Err::<(), _>(flood_wait_error("FLOOD_WAIT", Duration::from_secs(3)))
             })
             .await;
         assert!(flooded.is_err());
@@ -476,7 +482,7 @@ mod tests {
 
         let _ = throttle
             .send(alice(), 1, async {
-                Err::<(), _>(flood_wait_error(Duration::from_secs(60)))
+                Err::<(), _>(flood_wait_error("SLOWMODE_WAIT", Duration::from_secs(60)))
             })
             .await;
         let start = Instant::now();
@@ -488,8 +494,12 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(start.elapsed(), Duration::ZERO, "not held for a minute");
-        let wait = FloodWait::from_error(&refused).unwrap().wait;
-        assert_eq!(wait, Duration::from_secs(60));
+        let flood = FloodWait::from_error(&refused).unwrap();
+        assert_eq!(flood.wait, Duration::from_secs(60));
+        assert!(
+            flood.is_slow_mode(),
+            "reported as Telegram said it: {flood:?}"
+        );
         assert_eq!(
             calls.load(Ordering::SeqCst),
             1,
