@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use oxygram_e2e::dsl_app::{BOT, DslApp};
-use oxygram_testkit::Limits;
+use oxygram_testkit::{Group, Limits};
 
 /// The testkit's limits, 20 times faster than Telegram's per chat.
 fn quick_limits() -> Limits {
@@ -109,4 +109,57 @@ async fn a_backlog_in_one_chat_does_not_hold_another_chat() {
     assert_eq!(texts, expected, "alice's replies in order");
     assert_eq!(flood_waits(&app), Vec::<String>::new());
     app.stop().await;
+}
+
+#[tokio::test]
+async fn a_slow_mode_wait_reaches_the_handler_typed_and_the_throttle_remembers_it() {
+    let app = DslApp::start_in(
+        |world| {
+            world.supergroup(
+                Group::new("Slow")
+                    .members(["alice", BOT])
+                    .slow_mode(Duration::from_secs(30)),
+            )
+        },
+        r#"include = ["burst"]"#,
+        "",
+    )
+    .await;
+    let alice = app.kit.user("alice");
+    // alice has written to the bot, so it may write back to her privately.
+    alice.send_text(BOT, "hi").await.unwrap();
+    alice.send_text("Slow", "/slowpoke@dsl_bot").await.unwrap();
+    assert_eq!(app.next("alice").await, "first", "the group's reply");
+    // 30 s is over `flood_sleep_threshold_secs` (10): the handler gets the wait, typed. (29 s
+    // left when the throttle's own 1 s between the two replies passed first.)
+    let note = app.next("alice").await;
+    assert!(
+        ["29s", "30s"]
+            .map(|s| format!("first sent, second: slow mode {s}"))
+            .contains(&note),
+        "{note}"
+    );
+    assert_eq!(slow_mode_waits(&app), 1);
+
+    // The throttle learnt it: this time neither reply is sent to Telegram at all.
+    alice.send_text("Slow", "/slowpoke@dsl_bot").await.unwrap();
+    let note = app.next("alice").await;
+    assert!(
+        note.starts_with("first: slow mode") && note.contains("second: slow mode"),
+        "{note}"
+    );
+    assert_eq!(slow_mode_waits(&app), 1, "no second refusal from Telegram");
+    app.stop().await;
+}
+
+fn slow_mode_waits(app: &DslApp) -> usize {
+    app.kit
+        .rpc_log()
+        .into_iter()
+        .filter(|call| {
+            call.error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("SLOWMODE_WAIT"))
+        })
+        .count()
 }

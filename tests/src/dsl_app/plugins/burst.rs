@@ -20,3 +20,30 @@ async fn burst_client(msg: Message, client: Client, Args(n): Args<u32>) -> Resul
     }
     Ok(())
 }
+
+/// `/slowpoke` (for a slow-mode group): two replies in a row, then a private note to the
+/// sender saying what became of each (`first sent, second: slow mode 30s`).
+#[handler(command = "slowpoke")]
+async fn slowpoke(msg: Message, client: Client) -> Result<()> {
+    let mut outcome = Vec::new();
+    for text in ["first", "second"] {
+        match msg.reply(text).await {
+            Ok(_) => outcome.push(format!("{text} sent")),
+            Err(e) => match e.flood_wait() {
+                Some(wait) if wait.is_slow_mode() => {
+                    outcome.push(format!("{text}: slow mode {}s", wait.wait.as_secs()));
+                }
+                Some(wait) => outcome.push(format!("{text}: flood {}s", wait.wait.as_secs())),
+                None => return Err(e.into()),
+            },
+        }
+    }
+    let sender = msg.sender_id().ok_or("no sender")?;
+    // A bot may write to a user who wrote to it with access hash 0.
+    let sender = oxygram::grammers::session::types::PeerRef {
+        id: sender,
+        auth: Default::default(),
+    };
+    client.send_message(sender, outcome.join(", ")).await?;
+    Ok(())
+}
