@@ -125,10 +125,13 @@ pub async fn prepare(
         Implementation::Oxygram => {
             write_sqlite_session(kit, &dir.join("bench.session")).await?;
             let config = dir.join("Bot.toml");
+            // The throttle is off: the grammers, Telethon and kurigram loops compared here have
+            // none, and the testkit's limits are lifted for all of them (`harness.rs`).
             let toml = format!(
                 "[telegram]\napi_id = {API_ID}\napi_hash = \"{API_HASH}\"\n\
                  bot_token = \"{BOT_TOKEN}\"\n\n[session]\nname = \"bench\"\ndir = \"{}\"\n\n\
-                 [log]\nlevel = \"info\"\n",
+                 [log]\nlevel = \"info\"\n\n\
+                 [throttle]\nenabled = false\n",
                 dir.display()
             );
             std::fs::write(&config, toml).map_err(BenchError::io("write Bot.toml"))?;

@@ -96,7 +96,11 @@ impl Harness {
 
     /// Starts a testkit with the benchmark bot and `users` users `u0`, `u1`, ...
     pub fn start_kit(&self, users: usize) -> Result<TestKit, BenchError> {
+        // Limits lifted: the benchmark measures the implementations, and the grammers, Telethon
+        // and kurigram loops it compares have no throttle (BENCHMARKS.md). The oxygram bot
+        // runs with `[throttle] enabled = false` for the same reason.
         let mut world = World::new()
+            .without_limits()
             .app(API_ID, API_HASH)
             .bot(Bot::new(BOT_TOKEN).username(BOT_USERNAME).name("Bench"));
         for i in 0..users {

@@ -17,6 +17,8 @@
 //! - [`dispatch`]: groups, propagation, per-chat order, bounded concurrency.
 //! - [`extract`]: typed handler arguments (`Message`, `Args<T>`, `State<T>`, `Config<T>`...).
 //! - [`filters`]: built-in filters and their `&`, `|`, `!` combinators.
+//! - [`message`]: [`Message`], the received message whose replies wait for the [`throttle`]
+//!   (Telegram's sending limits, `[throttle]` in `Bot.toml`).
 //! - [`flood`]: flood waits as a typed [`FloodWait`] (slow mode included), and the threshold
 //!   oxygram sleeps under; [`peer_flood`]: `PEER_FLOOD` as a typed [`PeerFlood`].
 //! - [`command`]: `/cmd@bot args` parsing.
@@ -29,6 +31,7 @@
 extern crate self as oxygram;
 
 pub mod app;
+pub mod client;
 pub mod command;
 pub mod config;
 pub mod dispatch;
@@ -40,6 +43,7 @@ pub mod flood;
 pub mod handler;
 pub mod log;
 pub mod login;
+pub mod message;
 pub mod peer_flood;
 pub mod plugin;
 pub mod prelude;
@@ -47,17 +51,21 @@ mod runtime;
 pub mod sandbox;
 pub mod session;
 pub mod state;
+pub mod throttle;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
 pub use app::App;
+pub use client::Client;
 pub use config::Config;
 pub use error::{Error, Result};
 pub use flood::{FloodWait, FloodWaitExt};
 /// The `grammers` client crate oxygram is built on (types like `Message`, `InputMessage`,
 /// `tl`), re-exported so apps use the exact same version.
 pub use grammers_client as grammers;
+pub use message::Message;
 pub use oxygram_macros::handler;
 pub use peer_flood::{PeerFlood, PeerFloodExt};
+pub use throttle::Throttle;

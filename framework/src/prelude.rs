@@ -11,11 +11,13 @@
 //! ```
 
 pub use grammers_client::message::{Button, InputMessage, ReplyMarkup};
+pub use grammers_client::tl;
 pub use grammers_client::update::{
-    CallbackQuery, InlineQuery, InlineSend, Message, MessageDeletion, Update,
+    CallbackQuery, InlineQuery, InlineSend, MessageDeletion, Update,
 };
-pub use grammers_client::{Client, tl};
 
+/// The client; its `send_message` and `forward_messages` wait for the throttle.
+pub use crate::client::Client;
 pub use crate::dispatch::{Me, UpdateContext};
 pub use crate::extract::{
     Args, BotStopped, CallbackData, Captures, Chat, ChatMemberUpdated, CommandArgs, Config,
@@ -25,6 +27,8 @@ pub use crate::extract::{
 pub use crate::filters::{self, Filter, UserRef};
 pub use crate::flood::{FloodWait, FloodWaitExt};
 pub use crate::handler::{BoxError, Propagation};
+/// The received message; its `reply`, `respond` and `forward_to` wait for the throttle.
+pub use crate::message::Message;
 pub use crate::peer_flood::{PeerFlood, PeerFloodExt};
 pub use oxygram_macros::handler;
 

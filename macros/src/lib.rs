@@ -292,6 +292,11 @@ use proc_macro::TokenStream;
 /// `InlineQuery`, `InlineSend`, `MessageDeletion`, `Update`, `RawUpdate<T>`, `Client`, `Chat`,
 /// `Sender`, `Text`, `CommandArgs`, `Args<T>`, `Captures`, `CallbackData<T>`, `State<T>`,
 /// `Config<T>`, `Me`, and `Option<T>` of any of them; implement `FromUpdate` for your own.
+/// The prelude's `Message` is `oxygram::Message`: its `reply`, `respond` and `forward_to`
+/// wait for the app's throttle (Telegram's sending limits, `[throttle]` in `Bot.toml`), and
+/// it derefs to grammers' message for everything else; the prelude's `Client` throttles its
+/// `send_message` and `forward_messages` the same way. `oxygram::grammers::update::Message`
+/// and `oxygram::grammers::Client` are grammers' own and send without waiting.
 /// Patterns work as in any function: `Args((count, sides)): Args<(u8, u32)>`. A type that is
 /// not an extractor is a compile error on that type, listing the extractors. Arguments are
 /// taken by value, never by reference, and the handler cannot be generic or a method.

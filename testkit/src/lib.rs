@@ -140,6 +140,7 @@ mod faults;
 mod interactions;
 mod kit;
 mod membership;
+pub mod limits;
 mod mentions;
 mod min_users;
 mod observed;
@@ -161,6 +162,7 @@ pub mod world_file;
 pub use error::Error;
 pub use faults::TransientError;
 pub use kit::{ScriptedUser, TestKit};
+pub use limits::{Limits, Window};
 pub use observed::{
     BotCommand, Button, CallbackAnswer, ChatKind, Deletion, InlineResult, InlineResults,
     ObservedMedia, ObservedMessage, RpcCall, ServiceAction,

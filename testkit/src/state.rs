@@ -367,6 +367,8 @@ pub(crate) struct State {
     pub(crate) pts_gaps: HashMap<i64, i32>,
     /// Messages by (sender, `random_id`), to answer resent requests (see `resend`).
     pub(crate) random_ids: HashMap<(i64, i64), crate::resend::SentRef>,
+    /// Telegram's sending limits and slow mode (`limits.rs`).
+    pub(crate) limiter: crate::limits::Limiter,
     next_global_id: u64,
     next_room_id: i64,
 }
@@ -399,6 +401,7 @@ impl State {
             pushes_paused: false,
             pts_gaps: HashMap::new(),
             random_ids: HashMap::new(),
+            limiter: crate::limits::Limiter::new(world.limits.clone()),
             next_global_id: 0,
             next_room_id: 0,
         };
@@ -491,6 +494,10 @@ impl State {
             if let Some(room) = state.rooms.get_mut(&peer.bare_id()) {
                 room.admins.extend(admins);
                 room.join_requests = group.join_requests;
+            }
+            if let Some(interval) = group.slow_mode {
+                crate::limits::check_slow_mode(group.kind, &group.title)?;
+                state.limiter.set_slow_mode(peer.bare_id(), Some(interval));
             }
         }
         Ok(state)

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::limits::Limits;
 use crate::state::RoomKind;
 
 /// Everything the local Telegram knows when it starts.
@@ -27,6 +28,7 @@ pub struct World {
     pub(crate) groups: Vec<Group>,
     pub(crate) login_code: Option<String>,
     pub(crate) callback_deadline: Option<Duration>,
+    pub(crate) limits: Limits,
 }
 
 impl World {
@@ -87,6 +89,19 @@ impl World {
     pub fn callback_answer_deadline(mut self, deadline: Duration) -> Self {
         self.callback_deadline = Some(deadline);
         self
+    }
+
+    /// Telegram's sending limits (flood waits, `PEER_FLOOD`): [`Limits::telegram`] unless
+    /// set. [`Limits::lifted`] is for benchmarks and load tests only; tests that must not
+    /// wait for Telegram's windows shorten them (see [`Limits`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Lifts every sending limit: `limits(Limits::lifted())`.
+    pub fn without_limits(self) -> Self {
+        self.limits(Limits::lifted())
     }
 }
 
@@ -240,6 +255,7 @@ pub struct Group {
     pub(crate) admins: Vec<String>,
     pub(crate) kind: RoomKind,
     pub(crate) join_requests: bool,
+    pub(crate) slow_mode: Option<Duration>,
 }
 
 impl Group {
@@ -252,6 +268,7 @@ impl Group {
             admins: Vec::new(),
             kind: RoomKind::Group,
             join_requests: false,
+            slow_mode: None,
         }
     }
 
@@ -295,6 +312,14 @@ impl Group {
     /// `INVITE_REQUEST_SENT`, as `messages.importChatInvite` does on Telegram.
     pub fn join_requests(mut self, on: bool) -> Self {
         self.join_requests = on;
+        self
+    }
+
+    /// Slow mode (supergroups only, as on Telegram): a member who is not an admin may send
+    /// one message per `interval`; sooner is `420 SLOWMODE_WAIT_X`. Telegram offers 10 s,
+    /// 30 s, 1, 5, 15 min and 1 h; any interval works here, so tests stay short.
+    pub fn slow_mode(mut self, interval: Duration) -> Self {
+        self.slow_mode = Some(interval);
         self
     }
 

@@ -5,6 +5,8 @@
 //! ```toml
 //! login_code = "12345"          # fixed login code; random 5 digits when absent
 //! callback_answer_deadline_ms = 15000  # how long bots have to answer a button press
+//! limits = "telegram"           # Telegram's sending limits (the default); "lifted" turns
+//!                               # them off, for benchmarks and load tests only
 //!
 //! [[apps]]                      # when any app is listed, others get API_ID_INVALID
 //! api_id = 12345
@@ -34,6 +36,7 @@
 //! username = "lounge"
 //! members = ["alice", "echo_bot"]
 //! join_requests = true           # joining needs an admin's approval (join requests)
+//! slow_mode = 10                 # seconds between a member's messages (supergroups only)
 //!
 //! [[channels]]                  # broadcast: only the creator posts
 //! title = "News"
@@ -53,6 +56,7 @@ use crate::world::{Bot, Group, User, World};
 struct WorldFile {
     login_code: Option<String>,
     callback_answer_deadline_ms: Option<u64>,
+    limits: Option<LimitsEntry>,
     #[serde(default)]
     apps: Vec<AppEntry>,
     #[serde(default)]
@@ -65,6 +69,14 @@ struct WorldFile {
     supergroups: Vec<GroupEntry>,
     #[serde(default)]
     channels: Vec<GroupEntry>,
+}
+
+/// `limits = "telegram" | "lifted"`.
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum LimitsEntry {
+    Telegram,
+    Lifted,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +117,7 @@ struct GroupEntry {
     admins: Vec<String>,
     #[serde(default)]
     join_requests: bool,
+    slow_mode: Option<u64>,
 }
 
 impl World {
@@ -121,6 +134,10 @@ impl World {
         }
         if let Some(ms) = file.callback_answer_deadline_ms {
             world = world.callback_answer_deadline(std::time::Duration::from_millis(ms));
+        }
+        match file.limits {
+            Some(LimitsEntry::Lifted) => world = world.without_limits(),
+            Some(LimitsEntry::Telegram) | None => {}
         }
         for app in file.apps {
             world = world.app(app.api_id, app.api_hash);
@@ -153,6 +170,7 @@ impl World {
                 .admins(entry.admins)
                 .join_requests(entry.join_requests);
             group.username = entry.username;
+            group.slow_mode = entry.slow_mode.map(std::time::Duration::from_secs);
             group
         };
         for entry in file.groups {
@@ -201,6 +219,19 @@ mod tests {
             world.callback_deadline,
             Some(std::time::Duration::from_secs(15))
         );
+        assert_eq!(world.limits, crate::Limits::telegram());
+        assert_eq!(
+            world.groups[1].slow_mode,
+            Some(std::time::Duration::from_secs(10))
+        );
+    }
+
+    #[test]
+    fn limits_can_be_lifted_by_name_only() {
+        let world = World::from_toml_str("limits = \"lifted\"\n", "w.toml").unwrap();
+        assert!(world.limits.is_lifted());
+        let err = World::from_toml_str("limits = \"off\"\n", "w.toml").unwrap_err();
+        assert!(err.to_string().contains("lifted"), "{err}");
     }
 
     #[test]

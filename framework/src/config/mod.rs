@@ -2,7 +2,7 @@
 //!
 //! One file drives the whole app: the API key and account (`[telegram]`), the session file
 //! (`[session]`), logging (`[log]`), the update stream (`[updates]`), routing (`[dispatch]`),
-//! plugins (`[plugins]` and `[plugins.<name>]`), and any section the app defines for itself.
+//! the throttle of outgoing messages (`[throttle]`), plugins (`[plugins]` and `[plugins.<name>]`), and any section the app defines for itself.
 //! Every key can be overridden from the environment as `OXYGRAM_<SECTION>__<KEY>`, so secrets
 //! need not live in the file:
 //!
@@ -47,14 +47,15 @@ pub use env::{OxygramEnv, var_name};
 pub use error::{ConfigError, MINIMAL_BOT_TOML, ValueSource};
 pub use location::{CONFIG_VAR, DEFAULT_FILE, config_path};
 pub use schema::{
-    DispatchConfig, LogConfig, PluginsConfig, SessionConfig, TelegramConfig, UpdatesConfig,
+    DispatchConfig, LogConfig, PluginsConfig, SessionConfig, TelegramConfig, ThrottleConfig,
+    UpdatesConfig,
 };
 
 use crate::error::Result;
 
 /// The sections oxygram reads itself; other top-level tables belong to the app.
 const KNOWN_SECTIONS: &[&str] = &[
-    "telegram", "session", "log", "updates", "dispatch", "plugins",
+    "telegram", "session", "log", "updates", "dispatch", "plugins", "throttle",
 ];
 
 /// The whole configuration of an app.
@@ -75,6 +76,8 @@ pub struct Config {
     pub dispatch: DispatchConfig,
     /// `[plugins]`: which plugins run, and their own settings.
     pub plugins: PluginsConfig,
+    /// `[throttle]`: how outgoing messages are kept under Telegram's limits.
+    pub throttle: ThrottleConfig,
     origin: Origin,
     figment: Figment,
 }
@@ -105,6 +108,8 @@ struct Sections {
     dispatch: DispatchConfig,
     #[serde(default)]
     plugins: PluginsConfig,
+    #[serde(default)]
+    throttle: ThrottleConfig,
 }
 
 impl Config {
@@ -168,6 +173,7 @@ impl Config {
             updates: sections.updates,
             dispatch: sections.dispatch,
             plugins: sections.plugins,
+            throttle: sections.throttle,
             origin,
             figment,
         };
@@ -366,6 +372,7 @@ impl fmt::Debug for Config {
             .field("updates", &self.updates)
             .field("dispatch", &self.dispatch)
             .field("plugins", &self.plugins)
+            .field("throttle", &self.throttle)
             .finish_non_exhaustive()
     }
 }

@@ -288,6 +288,118 @@ impl<'de> Deserialize<'de> for DispatchConfig {
     }
 }
 
+/// `[throttle]`: how outgoing messages are kept under Telegram's limits (see
+/// [`crate::throttle`]).
+///
+/// ```toml
+/// [throttle]
+/// enabled = true            # false sends at once (benchmarks; Telegram will answer FLOOD_WAIT)
+/// chat_messages = 1         # into one chat (private or group) ...
+/// chat_window_secs = 1      # ... per this many seconds
+/// group_messages = 20       # into one group, supergroup or channel ...
+/// group_window_secs = 60    # ... per this many seconds
+/// overall_messages = 30     # into all chats together ...
+/// overall_window_secs = 1   # ... per this many seconds
+/// ```
+///
+/// The defaults are Telegram's Bot FAQ ("My bot is hitting limits"). Message counts are at
+/// least 1; windows are seconds, more than 0 (fractions allowed) and at most a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleConfig {
+    /// Whether sends wait for the throttle (`enabled`, default `true`).
+    pub enabled: bool,
+    /// One chat's window (`chat_messages` in `chat_window_secs`; default 1 per 1 s).
+    pub chat: crate::throttle::Window,
+    /// One group's, supergroup's or channel's window (`group_messages` in
+    /// `group_window_secs`; default 20 per 60 s).
+    pub group: crate::throttle::Window,
+    /// The window of all chats together (`overall_messages` in `overall_window_secs`; default
+    /// 30 per 1 s).
+    pub overall: crate::throttle::Window,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        let window = |messages, secs| crate::throttle::Window {
+            messages,
+            window: Duration::from_secs(secs),
+        };
+        Self {
+            enabled: true,
+            chat: window(1, 1),
+            group: window(20, 60),
+            overall: window(30, 1),
+        }
+    }
+}
+
+/// The `[throttle]` keys as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThrottleKeys {
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    chat_messages: Option<Messages>,
+    #[serde(default, deserialize_with = "optional_positive_secs")]
+    chat_window_secs: Option<Duration>,
+    #[serde(default)]
+    group_messages: Option<Messages>,
+    #[serde(default, deserialize_with = "optional_positive_secs")]
+    group_window_secs: Option<Duration>,
+    #[serde(default)]
+    overall_messages: Option<Messages>,
+    #[serde(default, deserialize_with = "optional_positive_secs")]
+    overall_window_secs: Option<Duration>,
+}
+
+/// A `*_messages` count: at least 1, so the error names the key.
+struct Messages(u32);
+
+impl<'de> Deserialize<'de> for Messages {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = u32::deserialize(deserializer)?;
+        if value == 0 {
+            return Err(de::Error::invalid_value(
+                de::Unexpected::Unsigned(0),
+                &"at least 1 message (0 would never send; use `enabled = false` to send at once)",
+            ));
+        }
+        Ok(Self(value))
+    }
+}
+
+fn optional_positive_secs<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Duration>, D::Error> {
+    positive_secs(deserializer).map(Some)
+}
+
+impl<'de> Deserialize<'de> for ThrottleConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let keys = ThrottleKeys::deserialize(deserializer)?;
+        let defaults = Self::default();
+        let window = |messages: Option<Messages>,
+                      secs: Option<Duration>,
+                      default: crate::throttle::Window| {
+            crate::throttle::Window {
+                messages: messages.map_or(default.messages, |m| m.0),
+                window: secs.unwrap_or(default.window),
+            }
+        };
+        Ok(Self {
+            enabled: keys.enabled.unwrap_or(defaults.enabled),
+            chat: window(keys.chat_messages, keys.chat_window_secs, defaults.chat),
+            group: window(keys.group_messages, keys.group_window_secs, defaults.group),
+            overall: window(
+                keys.overall_messages,
+                keys.overall_window_secs,
+                defaults.overall,
+            ),
+        })
+    }
+}
+
 /// `[plugins]`: which plugins run, and their own settings in `[plugins.<name>]` tables.
 #[derive(Debug, Clone, Default)]
 pub struct PluginsConfig {

@@ -259,12 +259,59 @@ fn bad_values_with_the_right_type_name_the_key() {
             "flood_sleep_threshold_secs = nan\n",
             "telegram.flood_sleep_threshold_secs",
         ),
+        ("[throttle]\nchat_messages = 0\n", "throttle.chat_messages"),
+        (
+            "[throttle]\ngroup_window_secs = 0\n",
+            "throttle.group_window_secs",
+        ),
+        (
+            "[throttle]\noverall_window_secs = -1\n",
+            "throttle.overall_window_secs",
+        ),
+        ("[throttle]\nenabled = \"yes\"\n", "throttle.enabled"),
     ] {
         let (_dir, path) = bot_toml(&format!("{MINIMAL}{toml}"));
         let err = config_error(Config::from_file_and_env(&path, no_env()));
         assert_eq!(err.key(), Some(key), "{err}");
         assert!(mentions(&err.to_string(), &path), "{err}");
     }
+}
+
+#[test]
+fn throttle_section_defaults_to_telegrams_limits_and_is_read() {
+    let config = Config::from_toml_str(MINIMAL).unwrap();
+    assert_eq!(config.throttle, ThrottleConfig::default());
+    assert!(config.throttle.enabled);
+    assert_eq!(config.throttle.chat.messages, 1);
+    assert_eq!(config.throttle.chat.window, Duration::from_secs(1));
+    assert_eq!(config.throttle.group.messages, 20);
+    assert_eq!(config.throttle.group.window, Duration::from_secs(60));
+    assert_eq!(config.throttle.overall.messages, 30);
+    assert_eq!(config.throttle.overall.window, Duration::from_secs(1));
+
+    let config = Config::from_toml_str(&format!(
+        "{MINIMAL}[throttle]\nenabled = false\nchat_messages = 2\nchat_window_secs = 0.05\n"
+    ))
+    .unwrap();
+    assert!(!config.throttle.enabled);
+    assert_eq!(config.throttle.chat.messages, 2);
+    assert_eq!(config.throttle.chat.window, Duration::from_millis(50));
+    assert_eq!(
+        config.throttle.group.messages, 20,
+        "unset keys keep their defaults"
+    );
+
+    let (_dir, path) = bot_toml(&format!("{MINIMAL}[throttle]\nchat_mesages = 2\n"));
+    let err = config_error(Config::from_file_and_env(&path, no_env()));
+    assert!(
+        err.to_string().contains("chat_messages"),
+        "a did-you-mean: {err}"
+    );
+
+    let (_dir, path) = bot_toml(MINIMAL);
+    let config =
+        Config::from_file_and_env(&path, env(&[("OXYGRAM_THROTTLE__ENABLED", "false")])).unwrap();
+    assert!(!config.throttle.enabled, "the environment overrides it");
 }
 
 #[test]

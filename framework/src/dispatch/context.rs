@@ -33,6 +33,8 @@ pub(crate) struct Shared {
     pub(crate) config: Arc<Config>,
     pub(crate) states: States,
     pub(crate) parser: CommandParser,
+    /// The app's throttle of outgoing messages (`[throttle]`).
+    pub(crate) throttle: crate::throttle::Throttle,
     pub(crate) session: Option<Arc<ErasedSession>>,
     /// `Config<T>` values deserialized at startup, keyed by plugin and type.
     pub(crate) plugin_configs: HashMap<(String, TypeId), Arc<dyn Any + Send + Sync>>,
@@ -118,6 +120,19 @@ impl UpdateContext {
     /// The logged-in account.
     pub fn me(&self) -> &Me {
         &self.incoming.shared.me
+    }
+
+    /// The app's throttle of outgoing messages: [`crate::Message`]'s sends wait for it; put
+    /// your own sends through [`Throttle::send`](crate::throttle::Throttle::send).
+    pub fn throttle(&self) -> &crate::throttle::Throttle {
+        &self.incoming.shared.throttle
+    }
+
+    /// The message of a new or edited message update, with sends that wait for the
+    /// throttle (a clone of the update's message).
+    pub fn throttled_message(&self) -> Option<crate::Message> {
+        self.message()
+            .map(|m| crate::Message::new(m.clone(), self.throttle().clone()))
     }
 
     /// The app's configuration.

@@ -192,12 +192,17 @@ impl Dispatcher {
         let parser = CommandParser::new(&config.dispatch.command_prefixes, me.username.as_deref());
         let max_in_flight = config.dispatch.max_in_flight;
         let set_commands = me.is_bot && config.dispatch.set_bot_commands;
+        let throttle = crate::throttle::Throttle::from_config(
+            &config.throttle,
+            config.telegram.flood_sleep_threshold,
+        );
         let shared = Shared {
             client,
             me,
             config,
             states,
             parser,
+            throttle,
             session,
             plugin_configs: Default::default(),
         };

@@ -409,7 +409,11 @@ impl Router {
             return;
         };
         tracing::debug!(handler = cx.handler_name(), %rejection, "replying with usage");
-        if let Err(e) = message.reply(text).await {
+        // Through the throttle, like the handlers' own replies.
+        let reply = cx
+            .throttle()
+            .send(message.peer_id(), 1, message.reply(text));
+        if let Err(e) = reply.await {
             tracing::warn!(handler = cx.handler_name(), error = %e, "could not send the usage reply");
         }
     }

@@ -11,10 +11,21 @@ use super::{FromUpdate, Rejection, StartupContext, StartupError};
 use crate::dispatch::{Me, UpdateContext};
 use crate::handler::Trigger;
 
+/// grammers' own message (`oxygram::grammers::update::Message`): its sends do **not** wait
+/// for the throttle.
 impl FromUpdate for Message {
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.message()
             .cloned()
+            .ok_or_else(|| Rejection::mismatch("the update is not a message"))
+    }
+}
+
+/// The message, with sends (`reply`, `respond`, `forward_to`) that wait for the app's
+/// throttle: the prelude's `Message`.
+impl FromUpdate for crate::Message {
+    async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
+        cx.throttled_message()
             .ok_or_else(|| Rejection::mismatch("the update is not a message"))
     }
 }
@@ -57,6 +68,19 @@ impl FromUpdate for Update {
     }
 }
 
+/// The client, with `send_message` and `forward_messages` that wait for the app's throttle:
+/// the prelude's `Client`.
+impl FromUpdate for crate::Client {
+    async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
+        Ok(crate::Client::new(
+            cx.client().clone(),
+            cx.throttle().clone(),
+        ))
+    }
+}
+
+/// grammers' own client (`oxygram::grammers::Client`): its sends do **not** wait for the
+/// throttle.
 impl FromUpdate for Client {
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         Ok(cx.client().clone())

@@ -30,8 +30,12 @@ pub mod markers {
     pub enum Itself {}
     /// `fn(&UpdateContext) -> bool`.
     pub enum SyncContext {}
-    /// `fn(&Message) -> bool`.
+    /// `fn(&Message) -> bool` (grammers' message).
     pub enum SyncMessage {}
+    /// `fn(&oxygram::Message) -> bool` (the prelude's message).
+    pub enum SyncThrottledMessage {}
+    /// `async fn(oxygram::Message) -> bool` (the prelude's message).
+    pub enum AsyncThrottledMessage {}
     /// `async fn(UpdateContext) -> bool`.
     pub enum AsyncContext {}
     /// `async fn(Message) -> bool`.
@@ -62,6 +66,37 @@ where
     }
 }
 
+/// A filter over the prelude's message gets a clone of the update's message (the filter may
+/// keep it); filters over grammers' message or the context borrow it instead.
+impl<F> IntoFilter<markers::SyncThrottledMessage> for F
+where
+    F: Fn(&crate::Message) -> bool + Send + Sync + 'static,
+{
+    fn into_filter(self) -> Filter {
+        Filter::from_fn(move |cx| cx.throttled_message().is_some_and(|m| self(&m)))
+    }
+}
+
+impl<F, Fut> IntoFilter<(markers::AsyncThrottledMessage, Fut)> for F
+where
+    F: Fn(crate::Message) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send + 'static,
+{
+    fn into_filter(self) -> Filter {
+        let f = std::sync::Arc::new(self);
+        Filter::from_async_fn(move |cx: UpdateContext| {
+            let f = std::sync::Arc::clone(&f);
+            let message = cx.throttled_message();
+            async move {
+                match message {
+                    Some(m) => f(m).await,
+                    None => false,
+                }
+            }
+        })
+    }
+}
+
 impl<F, Fut> IntoFilter<(markers::AsyncContext, Fut)> for F
 where
     F: Fn(UpdateContext) -> Fut + Send + Sync + 'static,
@@ -89,5 +124,31 @@ where
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IntoFilter;
+
+    fn short(msg: &crate::Message) -> bool {
+        msg.text().len() < 10
+    }
+
+    async fn slow(_msg: crate::Message) -> bool {
+        true
+    }
+
+    fn raw_short(msg: &grammers_client::update::Message) -> bool {
+        msg.text().len() < 10
+    }
+
+    #[test]
+    fn filters_over_either_message_type_convert() {
+        // The prelude's `Message` is oxygram's; filters written against it, or against
+        // grammers' own, both stay filters.
+        let _ = short.into_filter();
+        let _ = slow.into_filter();
+        let _ = raw_short.into_filter();
     }
 }

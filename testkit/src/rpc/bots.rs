@@ -111,6 +111,8 @@ pub(super) fn send_inline_bot_result(
     if let Some(answer) = state.resent_answer(me, request.random_id) {
         return answer;
     }
+    let stranger = state.is_new_stranger(me, to);
+    state.check_send_limits(me, to, 1)?;
     let sent = state.send_inline_result(
         me,
         to,
@@ -118,6 +120,7 @@ pub(super) fn send_inline_bot_result(
         &request.id,
         Some(caller.conn.conn_id),
     )?;
+    state.count_sent(me, to, 1, stranger);
     state.remember_random_id(me, request.random_id, &sent);
     Ok(state.sent_answer(me, &sent, request.random_id))
 }

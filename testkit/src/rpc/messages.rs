@@ -17,6 +17,8 @@ pub(super) fn send_message(
     if let Some(answer) = state.resent_answer(me, request.random_id) {
         return answer;
     }
+    let stranger = state.is_new_stranger(me, to);
+    state.check_send_limits(me, to, 1)?;
     let draft = Draft {
         entities: state.entities_for(
             me,
@@ -30,6 +32,7 @@ pub(super) fn send_message(
         ..Draft::default()
     };
     let sent = state.send(me, to, draft, Some(caller.conn.conn_id))?;
+    state.count_sent(me, to, 1, stranger);
     state.remember_random_id(me, request.random_id, &sent);
     // `updateShortSentMessage` has no `seq`: a message that took one (a keyboard) is answered
     // in full, like the pushes to the sender's other connections.
@@ -50,6 +53,8 @@ pub(super) fn send_media(
     if let Some(answer) = state.resent_answer(me, request.random_id) {
         return answer;
     }
+    let stranger = state.is_new_stranger(me, to);
+    state.check_send_limits(me, to, 1)?;
     let media = input_media(state, me, request.media)?;
     let draft = Draft {
         entities: state.entities_for(
@@ -65,6 +70,7 @@ pub(super) fn send_media(
         ..Draft::default()
     };
     let sent = state.send(me, to, draft, Some(caller.conn.conn_id))?;
+    state.count_sent(me, to, 1, stranger);
     state.remember_random_id(me, request.random_id, &sent);
     Ok(state.sent_answer(me, &sent, request.random_id))
 }
@@ -226,6 +232,16 @@ pub(super) fn forward_messages(
     if request.id.is_empty() || request.id.len() != request.random_id.len() {
         return Err(RpcFail::bad_request("RANDOM_ID_INVALID"));
     }
+    // Each forwarded message counts (resent ones were counted the first time).
+    let fresh = request
+        .random_id
+        .iter()
+        .filter(|r| state.sent_with_random_id(me, **r).is_none())
+        .count();
+    let mut stranger = state.is_new_stranger(me, to);
+    if fresh > 0 {
+        state.check_send_limits(me, to, fresh)?;
+    }
     let mut updates = Vec::new();
     let mut users = Vec::new();
     let mut chats = Vec::new();
@@ -254,6 +270,7 @@ pub(super) fn forward_messages(
             ..Draft::default()
         };
         let sent = state.send(me, to, draft, Some(caller.conn.conn_id))?;
+        state.count_sent(me, to, 1, std::mem::take(&mut stranger));
         state.remember_random_id(me, *random_id, &sent);
         updates.push(tl_build::update_message_id(sent.copy.id, *random_id));
         updates.push(tl_build::update_new_message(&sent.copy, me, sent.pts));

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oxygram::App;
-use oxygram_testkit::{Bot, Group, TestKit, User, World};
+use oxygram_testkit::{Bot, Group, Limits, TestKit, User, World};
 
 use super::plugins::{Audit, Chosen, Deleted, Events, Gate, SeenOwn};
 
@@ -64,7 +64,7 @@ impl DslApp {
     /// Like [`DslApp::start`], with the bot's privacy mode in groups (BotFather's
     /// `/setprivacy`) as given; the other constructors leave it on, as Telegram does.
     pub async fn start_with_privacy(privacy: bool, plugins: &str, extra: &str) -> Self {
-        match Self::launch("", plugins, extra, privacy).await {
+        match Self::launch("", plugins, extra, privacy, Box::new(|w| w)).await {
             Ok(app) => app,
             Err(e) => panic!("the app does not start: {e}"),
         }
@@ -76,7 +76,28 @@ impl DslApp {
         plugins: &str,
         extra: &str,
     ) -> oxygram::Result<Self> {
-        Self::launch(dispatch, plugins, extra, true).await
+        Self::launch(dispatch, plugins, extra, true, Box::new(|w| w)).await
+    }
+
+    /// Like [`DslApp::start`], with the testkit's sending limits as given (Telegram's in the
+    /// other constructors). Tests of the throttle shorten the windows on both sides (the
+    /// testkit's here, the bot's with a `[throttle]` table in `extra`) so they do not wait
+    /// minutes.
+    pub async fn start_with_limits(limits: Limits, plugins: &str, extra: &str) -> Self {
+        Self::start_in(move |world| world.limits(limits), plugins, extra).await
+    }
+
+    /// Like [`DslApp::start`], in the usual world changed by `shape` (more groups, other
+    /// limits, ...).
+    pub async fn start_in(
+        shape: impl FnOnce(World) -> World + 'static,
+        plugins: &str,
+        extra: &str,
+    ) -> Self {
+        match Self::launch("", plugins, extra, true, Box::new(shape)).await {
+            Ok(app) => app,
+            Err(e) => panic!("the app does not start: {e}"),
+        }
     }
 
     async fn launch(
@@ -84,15 +105,16 @@ impl DslApp {
         plugins: &str,
         extra: &str,
         privacy: bool,
+        shape: Box<dyn FnOnce(World) -> World>,
     ) -> oxygram::Result<Self> {
-        let kit = TestKit::start(
+        let kit = TestKit::start(shape(
             World::new()
                 .app(API_ID, API_HASH)
                 .bot(Bot::new(TOKEN).username(BOT).name("DSL").privacy(privacy))
                 .user(User::new("+15550001").first_name("Alice").username("alice"))
                 .user(User::new("+15550002").first_name("Bob").username("bob"))
                 .group(Group::new("Friends").members(["alice", "bob", BOT])),
-        )
+        ))
         .await
         .expect("testkit starts");
         let dir = tempfile::tempdir().expect("temp dir");

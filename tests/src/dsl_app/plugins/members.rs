@@ -51,6 +51,10 @@ async fn gate(request: JoinRequest, State(events): State<Events>) -> Result<()> 
 
 #[handler(bot_stopped)]
 async fn stopped(event: BotStopped, State(events): State<Events>) {
-    let what = if event.stopped { "stopped" } else { "restarted" };
+    let what = if event.stopped {
+        "stopped"
+    } else {
+        "restarted"
+    };
     events.push(format!("{what} {}", event.user_id));
 }

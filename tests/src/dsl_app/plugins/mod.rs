@@ -1,6 +1,7 @@
 //! The test app's plugins (plugin name = module name under `plugins`).
 
 pub mod admin;
+pub mod burst;
 pub mod chain;
 pub mod crash;
 pub mod dice;
@@ -55,8 +56,8 @@ impl Events {
     /// Waits up to `timeout` for an event equal to `event`; returns every event so far.
     pub async fn wait_for(&self, event: &str, timeout: std::time::Duration) -> Vec<String> {
         let mut rx = self.0.subscribe();
-        let found = tokio::time::timeout(timeout, rx.wait_for(|e| e.iter().any(|x| x == event)))
-            .await;
+        let found =
+            tokio::time::timeout(timeout, rx.wait_for(|e| e.iter().any(|x| x == event))).await;
         let events = self.0.borrow().clone();
         assert!(
             matches!(found, Ok(Ok(_))),
