@@ -91,6 +91,8 @@ pub(crate) struct Account {
     pub(crate) bot_commands: Vec<BotCommand>,
     /// A bot's privacy mode in groups (see [`crate::Bot::privacy`]); ignored for users.
     pub(crate) privacy: bool,
+    /// The data centre the account lives on ([`crate::User::dc`]); bots live on the home DC.
+    pub(crate) dc: i32,
 }
 
 impl Account {
@@ -334,6 +336,11 @@ pub(crate) struct State {
     pub(crate) pts_gaps: HashMap<i64, i32>,
     /// Messages by (sender, `random_id`), to answer resent requests (see `resend`).
     pub(crate) random_ids: HashMap<(i64, i64), crate::resend::SentRef>,
+    /// Most updates a channel difference carries before it is too long
+    /// ([`World::channel_box_limit`]).
+    pub(crate) channel_box_limit: usize,
+    /// Authorizations exported for another DC, by their bytes: (account, target DC).
+    pub(crate) exported_auths: HashMap<Vec<u8>, (i64, i32)>,
     next_global_id: u64,
     next_room_id: i64,
 }
@@ -366,6 +373,10 @@ impl State {
             pushes_paused: false,
             pts_gaps: HashMap::new(),
             random_ids: HashMap::new(),
+            channel_box_limit: world
+                .channel_box_limit
+                .unwrap_or(crate::rpc::CHANNEL_BOX_LIMIT),
+            exported_auths: HashMap::new(),
             next_global_id: 0,
             next_room_id: 0,
         };
@@ -426,6 +437,7 @@ impl State {
                 .as_deref()
                 .map(|pw| Arc::new(Verifier::new(pw)));
             account.hint = user.hint.clone();
+            account.dc = user.dc.unwrap_or(crate::HOME_DC);
             state.insert(account)?;
         }
         for group in &world.groups {
@@ -847,6 +859,7 @@ impl Account {
             observed: Observations::default(),
             bot_commands: Vec::new(),
             privacy: true,
+            dc: crate::HOME_DC,
         }
     }
 }

@@ -17,6 +17,8 @@ mod updates;
 mod upload;
 mod users;
 
+pub(crate) use updates::CHANNEL_BOX_LIMIT;
+
 use grammers_tl_types as tl;
 use grammers_tl_types::{Cursor, Deserializable, Identifiable, Serializable};
 
