@@ -334,6 +334,28 @@ impl TestKit {
             .count()
     }
 
+    /// Waits until clients made at least `count` RPCs named `method` in all (woken by each
+    /// RPC, no polling); a [`Error::Timeout`] after `timeout`.
+    pub async fn wait_for_rpc(
+        &self,
+        method: &str,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<(), Error> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.shared.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.rpc_count(method) >= count {
+                return Ok(());
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Err(Error::Timeout(timeout, "an RPC"));
+            }
+        }
+    }
+
     /// Stops listening and closes every connection.
     pub async fn shutdown(self) {
         let task = self

@@ -263,7 +263,10 @@ fn channel_too_long(
         r#final: true,
         timeout: None,
         dialog: tl_build::dialog(room.peer(), top, Some(room.pts)),
-        messages: latest.map(|m| tl_build::message(m, me)).into_iter().collect(),
+        messages: latest
+            .map(|m| tl_build::message(m, me))
+            .into_iter()
+            .collect(),
         chats: state.chats_for(me, &[room.peer()]),
         users: state.users_for(me, &latest.map(|m| m.user_ids()).unwrap_or_default()),
     })
@@ -293,6 +296,12 @@ pub(super) fn get_channel_difference(
     // "The provided pts + limit < remote pts. Simply, there are too many updates to be
     // fetched (more than limit)" (core.telegram.org/type/updates.ChannelDifference).
     if pending.len() > (request.limit.max(1) as usize).min(state.channel_box_limit) {
+        tracing::debug!(
+            channel,
+            pending = pending.len(),
+            limit = request.limit,
+            "channel difference too long"
+        );
         return Ok(channel_too_long(state, me, room));
     }
     let limit = (request.limit.max(1) as usize).min(DIFFERENCE_SLICE);
