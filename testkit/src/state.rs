@@ -48,6 +48,8 @@ pub(crate) struct Shared {
     pub(crate) faults: crate::faults::Faults,
     /// MTProto sessions and server salts (the service layer, outside the world lock).
     pub(crate) sessions: crate::wire::sessions::Sessions,
+    /// The data centres the kit runs and their listeners, home DC first.
+    pub(crate) dcs: Vec<(i32, std::net::SocketAddr)>,
 }
 
 impl Shared {
@@ -185,6 +187,9 @@ pub(crate) struct StoredFile {
     pub(crate) name: String,
     pub(crate) mime_type: String,
     pub(crate) bytes: Arc<Vec<u8>>,
+    /// The data centre the file is stored on: its uploader's home DC, as Telegram stores
+    /// files (the media's `dc_id`); `upload.getFile` elsewhere answers `FILE_MIGRATE_<dc>`.
+    pub(crate) dc: i32,
 }
 
 /// A message's media.
@@ -259,6 +264,9 @@ pub(crate) struct LoggedUpdate {
 /// An auth key the server accepts, and what it is logged in as.
 pub(crate) struct KeySlot {
     pub(crate) key: AuthKey,
+    /// The data centre the key was made on: it is accepted there only. `None` for keys
+    /// restored from a state file or read from a session file the kit did not issue.
+    pub(crate) dc: Option<i32>,
     pub(crate) account: Option<i64>,
     /// Account that passed the code check but still owes its 2FA password.
     pub(crate) password_pending: Option<i64>,
@@ -275,6 +283,8 @@ pub(crate) struct PendingCode {
 /// A live client connection, for pushing updates and dropping it.
 pub(crate) struct ConnEntry {
     pub(crate) key_id: i64,
+    /// The data centre the connection is to.
+    pub(crate) dc: i32,
     pub(crate) push: mpsc::UnboundedSender<Vec<u8>>,
     pub(crate) kill: Arc<Notify>,
 }
@@ -341,6 +351,8 @@ pub(crate) struct State {
     pub(crate) channel_box_limit: usize,
     /// Authorizations exported for another DC, by their bytes: (account, target DC).
     pub(crate) exported_auths: HashMap<Vec<u8>, (i64, i32)>,
+    /// The data centres the kit runs and their listeners (home first), set once bound.
+    pub(crate) dc_addrs: Vec<(i32, std::net::SocketAddr)>,
     next_global_id: u64,
     next_room_id: i64,
 }
@@ -377,6 +389,7 @@ impl State {
                 .channel_box_limit
                 .unwrap_or(crate::rpc::CHANNEL_BOX_LIMIT),
             exported_auths: HashMap::new(),
+            dc_addrs: Vec::new(),
             next_global_id: 0,
             next_room_id: 0,
         };
@@ -594,13 +607,14 @@ impl State {
         &self.accounts[&id]
     }
 
-    /// Registers a fresh auth key, logged in as nobody.
-    pub(crate) fn new_key(&mut self) -> AuthKey {
+    /// Registers a fresh auth key for data centre `dc`, logged in as nobody.
+    pub(crate) fn new_key(&mut self, dc: i32) -> AuthKey {
         let key = AuthKey::random();
         self.keys.insert(
             key.id(),
             KeySlot {
                 key: key.clone(),
+                dc: Some(dc),
                 account: None,
                 password_pending: None,
                 challenge: None,
@@ -609,11 +623,13 @@ impl State {
         key
     }
 
-    /// Accepts an existing auth key (not logged in unless it was known already).
-    pub(crate) fn register_key(&mut self, bytes: [u8; 256]) -> AuthKey {
+    /// Accepts an existing auth key (not logged in unless it was known already), on `dc` if
+    /// given, else on any DC.
+    pub(crate) fn register_key(&mut self, bytes: [u8; 256], dc: Option<i32>) -> AuthKey {
         let key = AuthKey::from_bytes(bytes);
         self.keys.entry(key.id()).or_insert_with(|| KeySlot {
             key: key.clone(),
+            dc,
             account: None,
             password_pending: None,
             challenge: None,
@@ -621,9 +637,10 @@ impl State {
         key
     }
 
-    /// Registers a fresh auth key already logged in as `account`.
+    /// Registers a fresh auth key on the account's home DC, already logged in as `account`.
     pub(crate) fn new_key_for(&mut self, account: i64) -> AuthKey {
-        let key = self.new_key();
+        let dc = self.account(account).dc;
+        let key = self.new_key(dc);
         if let Some(slot) = self.keys.get_mut(&key.id()) {
             slot.account = Some(account);
         }
@@ -761,10 +778,13 @@ impl State {
             if Some(*conn_id) == except {
                 continue;
             }
+            // Telegram pushes an account's updates on its home DC only; connections to other
+            // DCs (file downloads) get answers, not updates.
             let logged_in = self
                 .keys
                 .get(&conn.key_id)
-                .is_some_and(|k| k.account == Some(account));
+                .is_some_and(|k| k.account == Some(account))
+                && self.accounts.get(&account).is_none_or(|a| a.dc == conn.dc);
             if logged_in {
                 let body = bytes.get_or_insert_with(|| updates.to_bytes()).clone();
                 let _ = conn.push.send(body);
