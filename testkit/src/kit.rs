@@ -194,6 +194,7 @@ impl TestKit {
         let id = state
             .find_account(who)
             .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        state.forget_unpushed(id);
         let home = state.account(id).dc;
         let keys = Self::dc_keys(&mut state, &self.shared.dcs, Some((id, home)));
         let mut data = session::session_data(home, &keys);
@@ -430,6 +431,39 @@ impl TestKit {
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
                 return Err(Error::Timeout(timeout, "an RPC"));
+            }
+        }
+    }
+
+    /// Waits until no connection is logged in as `who` any more (its client quit and the kit
+    /// saw the connection close): what it is sent from then on is not pushed, and its next
+    /// `updates.getDifference` carries it.
+    pub async fn wait_offline(&self, who: &str, timeout: Duration) -> Result<(), Error> {
+        let id = self
+            .account_id(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.shared.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let online = {
+                let state = self.shared.lock();
+                state.conns.values().any(|c| {
+                    state
+                        .keys
+                        .get(&c.key_id)
+                        .is_some_and(|k| k.account == Some(id))
+                })
+            };
+            if !online {
+                return Ok(());
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Err(Error::Timeout(
+                    timeout,
+                    "the account's connections to close",
+                ));
             }
         }
     }

@@ -180,6 +180,7 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream, dc: i32) {
         }
     }
     shared.lock().conns.remove(&conn_id);
+    shared.changed.notify_waiters();
     writer_task.abort();
 }
 

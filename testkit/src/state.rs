@@ -349,6 +349,10 @@ pub(crate) struct State {
     /// Most updates a channel difference carries before it is too long
     /// ([`World::channel_box_limit`]).
     pub(crate) channel_box_limit: usize,
+    /// Channel updates an account had no connection for, by account and channel: the channel
+    /// pts before the first of them and how many ([`State::push`]). In a `RefCell` because
+    /// pushing is `&self` all over the delivery code; the world lock guards it.
+    pub(crate) unpushed: std::cell::RefCell<HashMap<i64, BTreeMap<i64, (i32, usize)>>>,
     /// Authorizations exported for another DC, by their bytes: (account, target DC).
     pub(crate) exported_auths: HashMap<Vec<u8>, (i64, i32)>,
     /// The data centres the kit runs and their listeners (home first), set once bound.
@@ -388,6 +392,7 @@ impl State {
             channel_box_limit: world
                 .channel_box_limit
                 .unwrap_or(crate::rpc::CHANNEL_BOX_LIMIT),
+            unpushed: Default::default(),
             exported_auths: HashMap::new(),
             dc_addrs: Vec::new(),
             next_global_id: 0,
@@ -774,8 +779,11 @@ impl State {
             return;
         }
         let mut bytes = None;
+        let mut delivered = false;
         for (conn_id, conn) in &self.conns {
             if Some(*conn_id) == except {
+                // That connection gets it in the answer to its request.
+                delivered = true;
                 continue;
             }
             // Telegram pushes an account's updates on its home DC only; connections to other
@@ -788,8 +796,61 @@ impl State {
             if logged_in {
                 let body = bytes.get_or_insert_with(|| updates.to_bytes()).clone();
                 let _ = conn.push.send(body);
+                delivered = true;
             }
         }
+        if !delivered {
+            self.note_unpushed(account, updates);
+        }
+    }
+
+    /// Remembers the channel updates `account` had no connection to be pushed on, for its
+    /// next `updates.getDifference` (see `rpc::updates`).
+    fn note_unpushed(&self, account: i64, updates: &tl::enums::Updates) {
+        let tl::enums::Updates::Updates(container) = updates else {
+            return;
+        };
+        let mut unpushed = self.unpushed.borrow_mut();
+        for update in &container.updates {
+            let (channel, pts, count) = match update {
+                tl::enums::Update::NewChannelMessage(u) => match &u.message {
+                    tl::enums::Message::Message(tl::types::Message {
+                        peer_id: tl::enums::Peer::Channel(c),
+                        ..
+                    })
+                    | tl::enums::Message::Service(tl::types::MessageService {
+                        peer_id: tl::enums::Peer::Channel(c),
+                        ..
+                    }) => (c.channel_id, u.pts, u.pts_count),
+                    _ => continue,
+                },
+                tl::enums::Update::EditChannelMessage(u) => match &u.message {
+                    tl::enums::Message::Message(tl::types::Message {
+                        peer_id: tl::enums::Peer::Channel(c),
+                        ..
+                    }) => (c.channel_id, u.pts, u.pts_count),
+                    _ => continue,
+                },
+                tl::enums::Update::DeleteChannelMessages(u) => (u.channel_id, u.pts, u.pts_count),
+                _ => continue,
+            };
+            let missed = unpushed
+                .entry(account)
+                .or_default()
+                .entry(channel)
+                .or_insert((pts - count, 0));
+            missed.1 += 1;
+        }
+    }
+
+    /// Forgets what `account` missed in its channels: its client now holds a state newer than
+    /// all of it (after `updates.getState`, an issued session, or a difference that carried
+    /// it), so none of it is owed.
+    pub(crate) fn forget_unpushed(&self, account: i64) -> BTreeMap<i64, (i32, usize)> {
+        self.unpushed
+            .borrow_mut()
+            .remove(&account)
+            .unwrap_or_default()
     }
 
     /// Takes the next pts of an account (honouring an injected gap) and logs the update.

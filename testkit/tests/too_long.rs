@@ -172,6 +172,7 @@ async fn a_busy_channel_comes_as_update_channel_too_long_in_the_account_differen
         bob.send_text("lounge", "online").await.unwrap();
     };
     tokio::join!(run, post);
+    kit.wait_offline("echo_bot", WAIT).await.unwrap();
 
     // Offline: 120 posts in the lounge (more than 100) and a private message.
     for i in 0..120 {
@@ -217,6 +218,7 @@ async fn a_quiet_channel_comes_in_the_account_difference_itself() {
         bob.send_text("lounge", "online").await.unwrap();
     };
     tokio::join!(run, post);
+    kit.wait_offline("echo_bot", WAIT).await.unwrap();
     for i in 0..3 {
         bob.send_text("lounge", &format!("offline {i}"))
             .await

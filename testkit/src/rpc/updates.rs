@@ -29,6 +29,8 @@ pub(super) fn get_state(
     _request: tl::functions::updates::GetState,
 ) -> Result<tl::enums::updates::State, RpcFail> {
     let me = caller.me()?;
+    // A client starting from this state is owed nothing older.
+    state.forget_unpushed(me);
     Ok(tl_build::state(state.account(me), now()))
 }
 
@@ -71,8 +73,7 @@ pub(super) fn get_difference(
         ));
     }
     let pending: Vec<_> = account.log.iter().filter(|u| u.pts > request.pts).collect();
-    let (channel_updates, channel_users, channel_chats) =
-        missed_channel_updates(state, me, request.date);
+    let (channel_updates, channel_users, channel_chats) = missed_channel_updates(state, me);
     let account = state.account(me);
     if pending.is_empty() && channel_updates.is_empty() {
         return Ok(tl::enums::updates::Difference::Empty(
@@ -92,6 +93,7 @@ pub(super) fn get_difference(
     let (new_messages, mut other_updates, mut users, mut chats) = split(batch);
     // Channels ride along in the last piece, after the account's own updates.
     if !is_slice {
+        state.forget_unpushed(me);
         other_updates.extend(channel_updates);
         users.extend(channel_users);
         chats.extend(channel_chats);
@@ -125,59 +127,37 @@ pub(super) fn get_difference(
     ))
 }
 
-/// The date of a logged channel update (its message's, or the edit's), if it has one.
-fn logged_date(update: &tl::enums::Update) -> Option<i32> {
-    match update {
-        tl::enums::Update::NewChannelMessage(u) => match &u.message {
-            tl::enums::Message::Message(m) => Some(m.date),
-            tl::enums::Message::Service(m) => Some(m.date),
-            tl::enums::Message::Empty(_) => None,
-        },
-        tl::enums::Update::EditChannelMessage(u) => match &u.message {
-            tl::enums::Message::Message(m) => Some(m.edit_date.unwrap_or(m.date)),
-            tl::enums::Message::Service(m) => Some(m.date),
-            tl::enums::Message::Empty(_) => None,
-        },
-        _ => None,
-    }
-}
-
-/// What the account missed in its channels since `since` (the client's state date), for its
-/// `updates.getDifference`: up to [`CHANNEL_UPDATES_IN_DIFFERENCE`] updates of a channel go
-/// in as they are (`updateNewChannelMessage` with its pts; clients drop the ones they have by
-/// pts), a busier channel as one `updateChannelTooLong` whose `pts` is the channel's pts
-/// before the first missed update ("If the channel's PTS isn't currently stored in the
-/// database ... start fetching from the specified pts", core.telegram.org/constructor/
-/// updateChannelTooLong); the client then calls `updates.getChannelDifference`.
+/// What the account missed in its channels while it had no connection to push them on (see
+/// `State::push`), for its `updates.getDifference`: up to [`CHANNEL_UPDATES_IN_DIFFERENCE`]
+/// updates of a channel go in as they are (`updateNewChannelMessage` with its pts), a busier
+/// channel as one `updateChannelTooLong` whose `pts` is the channel's pts before the first
+/// missed update ("If the channel's PTS isn't currently stored in the database ... start
+/// fetching from the specified pts", core.telegram.org/constructor/updateChannelTooLong);
+/// the client then calls `updates.getChannelDifference`. Updates pushed to a connection that
+/// did not read them (`pause_pushes`) count as delivered, as Telegram cannot tell.
 fn missed_channel_updates(
     state: &State,
     me: i64,
-    since: i32,
 ) -> (Vec<tl::enums::Update>, Vec<i64>, Vec<PeerRef>) {
     let mut updates = Vec::new();
     let mut users = Vec::new();
     let mut chats = Vec::new();
-    let mut rooms: Vec<_> = state
-        .rooms
-        .values()
-        .filter(|r| r.is_channel() && r.members.contains(&me))
-        .collect();
-    rooms.sort_by_key(|r| r.id);
-    for room in rooms {
-        let Some(first) = room
-            .log
-            .iter()
-            .position(|u| logged_date(&u.update).is_some_and(|d| d >= since))
+    let missed = state
+        .unpushed
+        .borrow()
+        .get(&me)
+        .cloned()
+        .unwrap_or_default();
+    for (channel, (before, count)) in missed {
+        let Some(room) = state
+            .rooms
+            .get(&channel)
+            .filter(|r| r.members.contains(&me))
         else {
             continue;
         };
-        let missed = &room.log[first..];
         chats.push(room.peer());
-        if missed.len() > CHANNEL_UPDATES_IN_DIFFERENCE {
-            let before = first
-                .checked_sub(1)
-                .map(|i| room.log[i].pts)
-                .unwrap_or(crate::state::INITIAL_PTS);
+        if count > CHANNEL_UPDATES_IN_DIFFERENCE {
             updates.push(tl::enums::Update::ChannelTooLong(
                 tl::types::UpdateChannelTooLong {
                     channel_id: room.id,
@@ -186,7 +166,7 @@ fn missed_channel_updates(
             ));
             continue;
         }
-        for entry in missed {
+        for entry in room.log.iter().filter(|u| u.pts > before) {
             if let Some(message) = visible_channel_message(state, me, room, &entry.update) {
                 users.extend_from_slice(&entry.users);
                 let mut update = entry.update.clone();
