@@ -219,8 +219,7 @@ impl TooLong {
         let seen = self.channels.entry(channel_id).or_default();
         // Applied from the socket (`pts` set) right after a position oxygram never delivered:
         // grammers jumped over the updates in between.
-        if raw_pts != 0 && seen.pts > 0 && raw_pts - count > seen.pts && seen.gap_after.is_none()
-        {
+        if raw_pts != 0 && seen.pts > 0 && raw_pts - count > seen.pts && seen.gap_after.is_none() {
             seen.gap_after = Some(seen.top);
             seen.gap_pts = raw_pts - count - seen.pts;
         }
@@ -284,9 +283,7 @@ impl TooLong {
             let (m, u, c) = match answer {
                 tl::enums::messages::Messages::Messages(x) => (x.messages, x.users, x.chats),
                 tl::enums::messages::Messages::Slice(x) => (x.messages, x.users, x.chats),
-                tl::enums::messages::Messages::ChannelMessages(x) => {
-                    (x.messages, x.users, x.chats)
-                }
+                tl::enums::messages::Messages::ChannelMessages(x) => (x.messages, x.users, x.chats),
                 tl::enums::messages::Messages::NotModified(_) => Default::default(),
             };
             messages.extend(
