@@ -261,6 +261,10 @@ pub(crate) struct LoggedUpdate {
     pub(crate) chats: Vec<PeerRef>,
 }
 
+/// Per channel: its pts before the first update an account had no connection for, and how
+/// many such updates there were.
+pub(crate) type Unpushed = BTreeMap<i64, (i32, usize)>;
+
 /// An auth key the server accepts, and what it is logged in as.
 pub(crate) struct KeySlot {
     pub(crate) key: AuthKey,
@@ -352,7 +356,7 @@ pub(crate) struct State {
     /// Channel updates an account had no connection for, by account and channel: the channel
     /// pts before the first of them and how many ([`State::push`]). In a `RefCell` because
     /// pushing is `&self` all over the delivery code; the world lock guards it.
-    pub(crate) unpushed: std::cell::RefCell<HashMap<i64, BTreeMap<i64, (i32, usize)>>>,
+    pub(crate) unpushed: std::cell::RefCell<HashMap<i64, Unpushed>>,
     /// Authorizations exported for another DC, by their bytes: (account, target DC).
     pub(crate) exported_auths: HashMap<Vec<u8>, (i64, i32)>,
     /// The data centres the kit runs and their listeners (home first), set once bound.
@@ -846,7 +850,7 @@ impl State {
     /// Forgets what `account` missed in its channels: its client now holds a state newer than
     /// all of it (after `updates.getState`, an issued session, or a difference that carried
     /// it), so none of it is owed.
-    pub(crate) fn forget_unpushed(&self, account: i64) -> BTreeMap<i64, (i32, usize)> {
+    pub(crate) fn forget_unpushed(&self, account: i64) -> Unpushed {
         self.unpushed
             .borrow_mut()
             .remove(&account)

@@ -21,11 +21,14 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// The testkit's channel difference limit in these tests.
 const LIMIT: usize = 100;
 
+/// `updateChannelTooLong` reports: channel id and pts.
+type Gaps = Arc<Mutex<Vec<(i64, Option<i32>)>>>;
+
 /// What the bot saw: message texts in order, and the too-long reports.
 #[derive(Clone, Default)]
 struct Seen {
     texts: Arc<Mutex<Vec<String>>>,
-    gaps: Arc<Mutex<Vec<(i64, Option<i32>)>>>,
+    gaps: Gaps,
     changed: Arc<Notify>,
 }
 
