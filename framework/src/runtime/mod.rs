@@ -109,7 +109,12 @@ pub(crate) async fn run_updates(
         match result {
             Some(Ok((raw, state, peers))) => {
                 pause = Duration::from_secs(1);
-                for update in too_long.take(raw, state, peers, !stopping).await {
+                if let Some(update) = too_long.take(raw, state, peers, !stopping).await {
+                    received += 1;
+                    let handled = progress.register(update.state());
+                    dispatcher.dispatch_tracked(update, handled).await;
+                }
+                while let Some(update) = too_long.ready() {
                     received += 1;
                     let handled = progress.register(update.state());
                     dispatcher.dispatch_tracked(update, handled).await;
@@ -137,7 +142,11 @@ pub(crate) async fn run_updates(
     // recorded already, so they are handled now or never.
     if outcome.is_ok() {
         while let Some(Ok((raw, state, peers))) = stream.next_raw().now_or_never() {
-            for update in too_long.take(raw, state, peers, false).await {
+            let taken = too_long.take(raw, state, peers, false).await;
+            for update in taken
+                .into_iter()
+                .chain(std::iter::from_fn(|| too_long.ready()))
+            {
                 received += 1;
                 dispatcher.dispatch(update).await;
             }

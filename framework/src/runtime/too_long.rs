@@ -102,108 +102,33 @@ struct Waiting {
     unfetched: Option<(i32, i32)>,
 }
 
-/// Watches the channel updates coming out of the stream and fills what Telegram skipped.
-pub(crate) struct TooLong {
-    client: Client,
-    inject: Option<mpsc::WeakSender<UpdatesLike>>,
-    bound: usize,
+/// What oxygram delivered of each channel, and the gaps that shows.
+#[derive(Debug, Default)]
+struct Positions {
     channels: HashMap<i64, Seen>,
-    waiting: Option<Waiting>,
-    held: VecDeque<Update>,
 }
 
-impl TooLong {
-    /// `inject` reaches grammers' update queue; `bound` is `[updates] too_long_fetch`.
-    pub(crate) fn new(
-        client: Client,
-        inject: Option<mpsc::WeakSender<UpdatesLike>>,
-        bound: u32,
-    ) -> Self {
-        Self {
-            client,
-            inject,
-            bound: bound as usize,
-            channels: HashMap::new(),
-            waiting: None,
-            held: VecDeque::new(),
-        }
-    }
-
-    /// Starts from the channel positions saved in the session (what the last run delivered).
-    pub(crate) async fn load(&mut self, session: &ErasedSession) {
-        match session.updates_state().await {
-            Ok(state) => {
-                for channel in state.channels {
-                    self.channels.entry(channel.id).or_insert(Seen {
-                        pts: channel.pts,
-                        ..Seen::default()
-                    });
-                }
-            }
-            Err(error) => tracing::debug!("no saved channel positions: {error}"),
-        }
-    }
-
-    /// Takes one update from the stream and returns what to dispatch now, in order (nothing
-    /// while skipped messages are being fetched). `may_fetch` is false while stopping.
-    pub(crate) async fn take(
-        &mut self,
-        raw: tl::enums::Update,
-        state: State,
-        peers: PeerMap,
-        may_fetch: bool,
-    ) -> Vec<Update> {
-        if is_seed(&raw) {
-            return self.recovered(&state, peers);
-        }
-        let skipped = self.observe(&raw, &state);
-        let update = Update::from_raw(&self.client, raw, state, peers.handle());
-        if self.waiting.is_some() {
-            self.held.push_back(update);
-            return Vec::new();
-        }
-        let Some(skipped) = skipped else {
-            return vec![update];
-        };
-        if !may_fetch || self.bound == 0 {
-            let event = self.report(&skipped, (skipped.first, skipped.last), "not fetched");
-            return vec![event, update];
-        }
-        match self.fetch(&skipped, &peers).await {
-            Some(waiting) => {
-                self.waiting = Some(waiting);
-                self.held.push_back(update);
-                Vec::new()
-            }
-            None => {
-                let event = self.report(&skipped, (skipped.first, skipped.last), "fetch failed");
-                vec![event, update]
-            }
-        }
-    }
-
-    /// Everything held back (on stop, when the fetched messages may never come back).
-    pub(crate) fn flush(&mut self) -> Vec<Update> {
-        let mut out = Vec::new();
-        if let Some(waiting) = self.waiting.take() {
-            let skipped = Skipped {
-                channel: waiting.channel,
-                pts: waiting.pts,
-                first: 0,
-                last: 0,
-            };
-            let ids = waiting
-                .messages
-                .iter()
-                .map(message_id)
-                .fold((i32::MAX, 0), |(lo, hi), id| (lo.min(id), hi.max(id)));
-            out.push(self.report(&skipped, ids, "stopping before they were delivered"));
-        }
-        out.extend(self.held.drain(..));
-        out
-    }
-
+impl Positions {
     /// Records what an update delivers; returns the messages it shows were skipped.
+    /// Whether this is a new message of a channel at or below the highest id delivered there:
+    /// one oxygram already fetched back, which grammers delivers again when it applied an
+    /// update during a channel difference (it does, out of order: "forcing update to apply")
+    /// and the difference then brings the older ones. Channel message ids grow with pts, and
+    /// grammers delivers each channel in pts order otherwise, so nothing else matches.
+    fn is_repeat(&self, raw: &tl::enums::Update) -> bool {
+        let tl::enums::Update::NewChannelMessage(u) = raw else {
+            return false;
+        };
+        let id = message_id(&u.message);
+        let Some(channel) = message_channel(&u.message) else {
+            return false;
+        };
+        self.channels
+            .get(&channel)
+            .and_then(|seen| seen.top)
+            .is_some_and(|top| id > 0 && id <= top)
+    }
+
     fn observe(&mut self, raw: &tl::enums::Update, state: &State) -> Option<Skipped> {
         let Some(MessageBox::Channel { channel_id, pts }) = state.message_box else {
             return None;
@@ -239,6 +164,126 @@ impl TooLong {
         });
         seen.top = Some(seen.top.map_or(id, |top| top.max(id)));
         skipped
+    }
+}
+
+/// Watches the channel updates coming out of the stream and fills what Telegram skipped.
+pub(crate) struct TooLong {
+    client: Client,
+    inject: Option<mpsc::WeakSender<UpdatesLike>>,
+    bound: usize,
+    positions: Positions,
+    waiting: Option<Waiting>,
+    held: VecDeque<Update>,
+    /// Updates to dispatch now, in order, besides the one `take` returns ([`TooLong::ready`]).
+    ready: VecDeque<Update>,
+}
+
+impl TooLong {
+    /// `inject` reaches grammers' update queue; `bound` is `[updates] too_long_fetch`.
+    pub(crate) fn new(
+        client: Client,
+        inject: Option<mpsc::WeakSender<UpdatesLike>>,
+        bound: u32,
+    ) -> Self {
+        Self {
+            client,
+            inject,
+            bound: bound as usize,
+            positions: Positions::default(),
+            waiting: None,
+            held: VecDeque::new(),
+            ready: VecDeque::new(),
+        }
+    }
+
+    /// Starts from the channel positions saved in the session (what the last run delivered).
+    pub(crate) async fn load(&mut self, session: &ErasedSession) {
+        match session.updates_state().await {
+            Ok(state) => {
+                for channel in state.channels {
+                    self.positions.channels.entry(channel.id).or_insert(Seen {
+                        pts: channel.pts,
+                        ..Seen::default()
+                    });
+                }
+            }
+            Err(error) => tracing::debug!("no saved channel positions: {error}"),
+        }
+    }
+
+    /// Takes one update from the stream. The usual case returns it straight back (no copy
+    /// into a queue: a grammers update is about 8 KB); otherwise what is due now is queued in
+    /// order for [`TooLong::ready`] (nothing while skipped messages are being fetched).
+    /// `may_fetch` is false while stopping.
+    pub(crate) async fn take(
+        &mut self,
+        raw: tl::enums::Update,
+        state: State,
+        peers: PeerMap,
+        may_fetch: bool,
+    ) -> Option<Update> {
+        if is_seed(&raw) {
+            self.recovered(&state, peers);
+            return None;
+        }
+        if self.positions.is_repeat(&raw) {
+            tracing::debug!(
+                "a channel message delivered already (fetched back) came again; dropped"
+            );
+            return None;
+        }
+        let skipped = self.positions.observe(&raw, &state);
+        let update = Update::from_raw(&self.client, raw, state, peers.handle());
+        if self.waiting.is_some() {
+            self.held.push_back(update);
+            return None;
+        }
+        let Some(skipped) = skipped else {
+            return Some(update);
+        };
+        if !may_fetch || self.bound == 0 {
+            let event = self.report(&skipped, (skipped.first, skipped.last), "not fetched");
+            self.ready.extend([event, update]);
+            return None;
+        }
+        match self.fetch(&skipped, &peers).await {
+            Some(waiting) => {
+                self.waiting = Some(waiting);
+                self.held.push_back(update);
+            }
+            None => {
+                let event = self.report(&skipped, (skipped.first, skipped.last), "fetch failed");
+                self.ready.extend([event, update]);
+            }
+        }
+        None
+    }
+
+    /// The next update due besides the one [`TooLong::take`] returned, in order.
+    pub(crate) fn ready(&mut self) -> Option<Update> {
+        self.ready.pop_front()
+    }
+
+    /// Everything held back (on stop, when the fetched messages may never come back).
+    pub(crate) fn flush(&mut self) -> Vec<Update> {
+        let mut out: Vec<Update> = self.ready.drain(..).collect();
+        if let Some(waiting) = self.waiting.take() {
+            let skipped = Skipped {
+                channel: waiting.channel,
+                pts: waiting.pts,
+                first: 0,
+                last: 0,
+            };
+            let ids = waiting
+                .messages
+                .iter()
+                .map(message_id)
+                .fold((i32::MAX, 0), |(lo, hi), id| (lo.min(id), hi.max(id)));
+            out.push(self.report(&skipped, ids, "stopping before they were delivered"));
+        }
+        out.extend(self.held.drain(..));
+        out
     }
 
     /// Fetches the latest `bound` skipped messages and sends their peers into grammers' queue;
@@ -321,12 +366,12 @@ impl TooLong {
         })
     }
 
-    /// The fetched messages, once their peers came back, then what waited behind them.
-    fn recovered(&mut self, state: &State, peers: PeerMap) -> Vec<Update> {
+    /// Queues the fetched messages, once their peers came back, then what waited behind them.
+    fn recovered(&mut self, state: &State, peers: PeerMap) {
         let Some(waiting) = self.waiting.take() else {
-            return Vec::new();
+            return;
         };
-        let mut out = Vec::with_capacity(waiting.messages.len() + self.held.len() + 1);
+        let mut out = std::mem::take(&mut self.ready);
         if let Some(ids) = waiting.unfetched {
             let skipped = Skipped {
                 channel: waiting.channel,
@@ -334,7 +379,7 @@ impl TooLong {
                 first: ids.0,
                 last: ids.1,
             };
-            out.push(self.report(&skipped, ids, "beyond [updates] too_long_fetch"));
+            out.push_back(self.report(&skipped, ids, "beyond [updates] too_long_fetch"));
         }
         for message in waiting.messages {
             let raw = tl::enums::Update::NewChannelMessage(tl::types::UpdateNewChannelMessage {
@@ -347,10 +392,10 @@ impl TooLong {
                 seq: state.seq,
                 message_box: None,
             };
-            out.push(Update::from_raw(&self.client, raw, state, peers.handle()));
+            out.push_back(Update::from_raw(&self.client, raw, state, peers.handle()));
         }
         out.extend(self.held.drain(..));
-        out
+        self.ready = out;
     }
 
     /// A warning, and the `updateChannelTooLong` event for raw handlers.
@@ -376,10 +421,161 @@ impl TooLong {
     }
 }
 
+fn message_channel(message: &tl::enums::Message) -> Option<i64> {
+    let peer = match message {
+        tl::enums::Message::Message(m) => Some(&m.peer_id),
+        tl::enums::Message::Service(m) => Some(&m.peer_id),
+        tl::enums::Message::Empty(m) => m.peer_id.as_ref(),
+    };
+    match peer {
+        Some(tl::enums::Peer::Channel(c)) => Some(c.channel_id),
+        _ => None,
+    }
+}
+
 fn message_id(message: &tl::enums::Message) -> i32 {
     match message {
         tl::enums::Message::Message(m) => m.id,
         tl::enums::Message::Service(m) => m.id,
         tl::enums::Message::Empty(m) => m.id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOUNGE: i64 = 5_500_000_001;
+
+    fn post(id: i32, pts: i32, from_socket: bool) -> (tl::enums::Update, State) {
+        let message = tl::types::MessageEmpty {
+            id,
+            peer_id: Some(tl::types::PeerChannel { channel_id: LOUNGE }.into()),
+        }
+        .into();
+        let raw = tl::types::UpdateNewChannelMessage {
+            message,
+            pts: if from_socket { pts } else { 0 },
+            pts_count: if from_socket { 1 } else { 0 },
+        }
+        .into();
+        let state = State {
+            date: 0,
+            seq: 0,
+            message_box: Some(MessageBox::Channel {
+                channel_id: LOUNGE,
+                pts,
+            }),
+        };
+        (raw, state)
+    }
+
+    fn edit(pts: i32) -> (tl::enums::Update, State) {
+        let (raw, state) = post(1, pts, true);
+        let tl::enums::Update::NewChannelMessage(u) = raw else {
+            unreachable!()
+        };
+        let raw = tl::types::UpdateEditChannelMessage {
+            message: u.message,
+            pts,
+            pts_count: 1,
+        }
+        .into();
+        (raw, state)
+    }
+
+    fn observe(
+        positions: &mut Positions,
+        (raw, state): (tl::enums::Update, State),
+    ) -> Option<Skipped> {
+        positions.observe(&raw, &state)
+    }
+
+    #[test]
+    fn updates_in_sequence_or_from_a_difference_skip_nothing() {
+        let mut p = Positions::default();
+        assert_eq!(observe(&mut p, post(10, 110, true)), None);
+        assert_eq!(observe(&mut p, post(11, 111, true)), None);
+        // A difference delivers with pts 0 and its end position: no check, position moves.
+        assert_eq!(observe(&mut p, post(12, 115, false)), None);
+        assert_eq!(observe(&mut p, post(13, 116, true)), None);
+    }
+
+    #[test]
+    fn a_jump_over_undelivered_positions_names_the_skipped_ids() {
+        let mut p = Positions::default();
+        observe(&mut p, post(10, 110, true));
+        // grammers took a too-long answer: the next post starts 200 positions later.
+        assert_eq!(
+            observe(&mut p, post(211, 311, true)),
+            Some(Skipped {
+                channel: LOUNGE,
+                pts: 311,
+                first: 11,
+                last: 210
+            })
+        );
+        assert_eq!(observe(&mut p, post(212, 312, true)), None);
+    }
+
+    #[test]
+    fn after_a_restart_the_skipped_pts_bound_the_ids() {
+        let mut p = Positions::default();
+        p.channels.insert(
+            LOUNGE,
+            Seen {
+                pts: 100,
+                ..Seen::default()
+            },
+        );
+        assert_eq!(
+            observe(&mut p, post(500, 301, true)),
+            Some(Skipped {
+                channel: LOUNGE,
+                pts: 301,
+                first: 300,
+                last: 499
+            })
+        );
+    }
+
+    #[test]
+    fn a_jump_revealed_by_an_edit_is_resolved_at_the_next_post() {
+        let mut p = Positions::default();
+        observe(&mut p, post(10, 110, true));
+        assert_eq!(observe(&mut p, edit(151)), None);
+        assert_eq!(
+            observe(&mut p, post(60, 152, true)),
+            Some(Skipped {
+                channel: LOUNGE,
+                pts: 152,
+                first: 11,
+                last: 59
+            })
+        );
+    }
+
+    #[test]
+    fn a_message_at_or_below_the_highest_delivered_id_is_a_repeat() {
+        let mut p = Positions::default();
+        observe(&mut p, post(10, 110, true));
+        // Force-applied during a channel difference: the jump is seen, ids 11..=19 fetched.
+        observe(&mut p, post(20, 120, true));
+        // The difference then brings 11..=19 (pts 0): repeats, dropped.
+        assert!(p.is_repeat(&post(15, 120, false).0));
+        assert!(p.is_repeat(&post(20, 120, false).0));
+        assert!(!p.is_repeat(&post(21, 121, true).0));
+        // Nothing known about a channel: nothing is a repeat.
+        assert!(!Positions::default().is_repeat(&post(1, 1, true).0));
+    }
+
+    #[test]
+    fn the_seed_is_recognised_and_nothing_telegram_sends_is() {
+        assert!(is_seed(&seed()));
+        let status = tl::types::UpdateUserStatus {
+            user_id: 42,
+            status: tl::enums::UserStatus::Empty,
+        };
+        assert!(!is_seed(&status.into()));
     }
 }
