@@ -22,11 +22,11 @@
 //!   as pts were skipped: new messages take one pts each, so none is missed; a few handled
 //!   before the stop may come again if edits or deletions took pts in the gap).
 //! - Up to `[updates] too_long_fetch` of them (the latest ones) are fetched with
-//!   `channels.getMessages` (bots may not call `messages.getHistory`), 100 ids per request,
-//!   and delivered as new messages, in order, before the update that revealed the gap; the
-//!   updates that arrive meanwhile wait behind them. Their senders and chats come in through
-//!   grammers' own update queue (a container holding only them), so the handlers see a
-//!   sender and a chat as for any other message.
+//!   `channels.getMessages` (bots may not call `messages.getHistory`: `BOT_METHOD_INVALID`),
+//!   100 ids per request, and delivered as new messages, in order, before the update that
+//!   revealed the gap; the updates that arrive meanwhile wait behind them. Their senders and
+//!   chats come in through grammers' own update queue (a container holding only them), so
+//!   the handlers see a sender and a chat as for any other message.
 //! - What is not fetched (beyond the bound, or when the request fails) is logged as a
 //!   warning naming the channel and the ids, and delivered to `raw` handlers as Telegram's own
 //!   `updateChannelTooLong { channel_id, pts }` (pts: the channel's position now), before the
