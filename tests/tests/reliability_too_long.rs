@@ -256,3 +256,25 @@ impl Run {
         self.kit.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn ten_times_the_limit_fills_the_default_bound() {
+    let run = start(None).await;
+    let missed = 10 * LIMIT;
+    let took = skip(&run, missed).await;
+    let texts = run.seen.texts.lock().unwrap().clone();
+    // 1001 skipped ids (the 1000 posts and "reveals"); the default bound fetches the latest 1000.
+    let mut expected = vec!["first".to_string()];
+    expected.extend((1..missed).map(|i| format!("missed {i}")));
+    expected.extend(["reveals".to_string(), "after".to_string()]);
+    assert_eq!(texts, expected);
+    assert_eq!(run.seen.gaps.lock().unwrap().len(), 1);
+    assert_eq!(run.kit.rpc_count("channels.getMessages"), 10);
+    println!(
+        "too long, 10x the limit: {} skipped, {} delivered in order, 1 reported, 10 \
+         channels.getMessages, {took:?} from the next post to its delivery",
+        missed + 1,
+        texts.len() - 2
+    );
+    run.app_stop().await;
+}
