@@ -85,16 +85,11 @@ impl TestKit {
             tracing::info!(path = %path.display(), "state restored");
         }
         // The home DC listens on `addr`; every other DC on a free port of the same host.
-        let mut listeners = Vec::new();
-        for (i, dc) in dcs.into_iter().enumerate() {
-            let bind = if i == 0 {
-                addr.to_string()
-            } else {
-                let home: SocketAddr = listeners
-                    .first()
-                    .map(|(_, _, a): &(i32, TcpListener, SocketAddr)| *a)
-                    .expect("the home DC is bound first");
-                SocketAddr::new(home.ip(), 0).to_string()
+        let mut listeners: Vec<(i32, TcpListener, SocketAddr)> = Vec::new();
+        for dc in dcs {
+            let bind = match listeners.first() {
+                None => addr.to_string(),
+                Some((_, _, home)) => SocketAddr::new(home.ip(), 0).to_string(),
             };
             let listener = TcpListener::bind(&bind)
                 .await
