@@ -265,7 +265,7 @@ impl App {
             // ... and completes short messages with the senders and chats they only name.
             let short =
                 runtime::short_updates::ShortUpdates::new(client.clone(), Some(user.raw.clone()));
-            let updates = runtime::watchdog::spawn(
+            let (updates, inject) = runtime::watchdog::spawn(
                 updates,
                 config.updates.watchdog_interval,
                 UPDATES_QUEUE,
@@ -284,9 +284,14 @@ impl App {
                     path: session.path().to_path_buf(),
                     detail: e.to_string(),
                 })?;
-            Ok::<_, Error>((dispatcher, stream))
+            let too_long = runtime::too_long::TooLong::new(
+                client.clone(),
+                Some(inject),
+                config.updates.too_long_fetch,
+            );
+            Ok::<_, Error>((dispatcher, stream, too_long))
         };
-        let (dispatcher, stream) = match started.await {
+        let (dispatcher, stream, too_long) = match started.await {
             Ok(started) => started,
             Err(error) => {
                 handle.quit();
@@ -307,6 +312,7 @@ impl App {
             session: grammers_session::storages::erase(session.storage()),
             checkpoint_interval: config.updates.checkpoint_interval,
             grace: config.dispatch.shutdown_grace,
+            too_long,
         };
         let updates = tokio::spawn(runtime::run_updates(stream, dispatcher, stop_rx, settings));
         tracing::info!(

@@ -21,7 +21,7 @@ use crate::state::{Draft, Media, Shared, State, StoredFile};
 use crate::tl_build::PeerRef;
 use crate::wire::sessions::ServiceStats;
 use crate::world::{World, phone_digits};
-use crate::{persist, session};
+use crate::{HOME_DC, persist, session};
 
 /// A running local Telegram.
 ///
@@ -29,7 +29,8 @@ use crate::{persist, session};
 pub struct TestKit {
     shared: Arc<Shared>,
     addr: SocketAddr,
-    accept_task: Mutex<Option<JoinHandle<()>>>,
+    /// One accept loop per data centre.
+    accept_task: Mutex<Vec<JoinHandle<()>>>,
     state_file: Option<(PathBuf, JoinHandle<()>)>,
 }
 
@@ -68,6 +69,7 @@ impl TestKit {
         state_file: Option<PathBuf>,
     ) -> Result<TestKit, Error> {
         // Deriving 2FA verifiers runs 100k PBKDF2 rounds per password: keep it off the runtime.
+        let dcs = world.dcs();
         let mut state = tokio::task::spawn_blocking(move || State::from_world(&world))
             .await
             .map_err(|e| Error::World {
@@ -82,24 +84,42 @@ impl TestKit {
             })?;
             tracing::info!(path = %path.display(), "state restored");
         }
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|source| Error::Bind {
-                addr: addr.to_string(),
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| Error::Bind {
-            addr: addr.to_string(),
-            source,
-        })?;
+        // The home DC listens on `addr`; every other DC on a free port of the same host.
+        let mut listeners: Vec<(i32, TcpListener, SocketAddr)> = Vec::new();
+        for dc in dcs {
+            let bind = match listeners.first() {
+                None => addr.to_string(),
+                Some((_, _, home)) => SocketAddr::new(home.ip(), 0).to_string(),
+            };
+            let listener = TcpListener::bind(&bind)
+                .await
+                .map_err(|source| Error::Bind {
+                    addr: bind.clone(),
+                    source,
+                })?;
+            let local = listener
+                .local_addr()
+                .map_err(|source| Error::Bind { addr: bind, source })?;
+            listeners.push((dc, listener, local));
+        }
+        let addr = listeners[0].2;
+        state.dc_addrs = listeners.iter().map(|(dc, _, a)| (*dc, *a)).collect();
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
             changed: tokio::sync::Notify::new(),
             faults: Default::default(),
             sessions: Default::default(),
+            dcs: listeners.iter().map(|(dc, _, a)| (*dc, *a)).collect(),
         });
-        let accept_task = tokio::spawn(crate::server::accept_loop(Arc::clone(&shared), listener));
-        tracing::info!(%addr, "testkit listening");
+        let mut accept_task = Vec::new();
+        for (dc, listener, local) in listeners {
+            accept_task.push(tokio::spawn(crate::server::accept_loop(
+                Arc::clone(&shared),
+                listener,
+                dc,
+            )));
+            tracing::info!(addr = %local, dc, "testkit listening");
+        }
         let state_file = state_file.map(|path| {
             let task = tokio::spawn(autosave(Arc::clone(&shared), path.clone()));
             (path, task)
@@ -107,7 +127,7 @@ impl TestKit {
         Ok(TestKit {
             shared,
             addr,
-            accept_task: Mutex::new(Some(accept_task)),
+            accept_task: Mutex::new(accept_task),
             state_file,
         })
     }
@@ -118,16 +138,48 @@ impl TestKit {
         persist::save(path.as_ref(), &bytes)
     }
 
-    /// The address clients connect to.
+    /// The address clients connect to (the home DC, [`crate::HOME_DC`]).
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
-    /// A fresh grammers session (new auth key, not logged in), home DC pointing at the kit.
-    /// Use it with `MemorySession::from(kit.session_data())`.
+    /// The address of data centre `dc`, if the kit runs it.
+    pub fn dc_addr(&self, dc: i32) -> Option<SocketAddr> {
+        self.shared
+            .dcs
+            .iter()
+            .find(|(id, _)| *id == dc)
+            .map(|(_, a)| *a)
+    }
+
+    /// The data centres the kit runs, home DC first (see [`World::data_centre`],
+    /// [`crate::User::dc`]).
+    pub fn data_centres(&self) -> Vec<i32> {
+        self.shared.dcs.iter().map(|(dc, _)| *dc).collect()
+    }
+
+    /// One key per DC of the kit; on the DC `logged_in.1`, logged in as `logged_in.0`.
+    fn dc_keys(
+        state: &mut State,
+        dcs: &[(i32, SocketAddr)],
+        logged_in: Option<(i64, i32)>,
+    ) -> Vec<session::DcKey> {
+        dcs.iter()
+            .map(|&(dc, addr)| {
+                let key = match logged_in {
+                    Some((account, home)) if home == dc => state.new_key_for(account),
+                    _ => state.new_key(dc),
+                };
+                session::DcKey { dc, addr, key }
+            })
+            .collect()
+    }
+
+    /// A fresh grammers session (a new auth key on each DC, not logged in), home DC
+    /// [`crate::HOME_DC`]. Use it with `MemorySession::from(kit.session_data())`.
     pub fn session_data(&self) -> SessionData {
-        let key = self.shared.lock().new_key();
-        session::session_data(self.addr, &key)
+        let keys = Self::dc_keys(&mut self.shared.lock(), &self.shared.dcs, None);
+        session::session_data(HOME_DC, &keys)
     }
 
     /// Like [`TestKit::session_data`], but already logged in as `who` (a username, `+phone`
@@ -137,8 +189,10 @@ impl TestKit {
         let id = state
             .find_account(who)
             .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
-        let key = state.new_key_for(id);
-        let mut data = session::session_data(self.addr, &key);
+        state.forget_unpushed(id);
+        let home = state.account(id).dc;
+        let keys = Self::dc_keys(&mut state, &self.shared.dcs, Some((id, home)));
+        let mut data = session::session_data(home, &keys);
         // A real login leaves the update state in the session; without it grammers' memory
         // storage has no state to apply pushed updates to.
         let account = state.account(id);
@@ -155,8 +209,12 @@ impl TestKit {
     /// A Telethon `StringSession` string with a fresh key pointing at the kit, not logged in:
     /// `TelegramClient(StringSession(s), api_id, api_hash)`.
     pub fn telethon_session(&self) -> String {
-        let key = self.shared.lock().new_key();
-        session::telethon_string(self.addr, &key)
+        let key = self.shared.lock().new_key(HOME_DC);
+        session::telethon_string(&session::DcKey {
+            dc: HOME_DC,
+            addr: self.addr,
+            key,
+        })
     }
 
     /// Like [`TestKit::telethon_session`], already logged in as `who`.
@@ -166,7 +224,9 @@ impl TestKit {
             .find_account(who)
             .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
         let key = state.new_key_for(id);
-        Ok(session::telethon_string(self.addr, &key))
+        let dc = state.account(id).dc;
+        let addr = self.dc_addr(dc).unwrap_or(self.addr);
+        Ok(session::telethon_string(&session::DcKey { dc, addr, key }))
     }
 
     /// Points the grammers SQLite session file at `path` at the kit. A missing file is
@@ -175,19 +235,33 @@ impl TestKit {
     /// update state.
     pub async fn write_session_file(&self, path: impl AsRef<Path>) -> Result<(), Error> {
         let path = path.as_ref();
-        let existing = if path.exists() {
-            session::read_sqlite_key(path).await?
+        let dcs = self.data_centres();
+        let (home, existing) = if path.exists() {
+            session::read_sqlite_keys(path, &dcs).await?
         } else {
-            None
+            (HOME_DC, Default::default())
         };
-        let key = {
+        let home = if dcs.contains(&home) { home } else { HOME_DC };
+        let keys: Vec<_> = {
             let mut state = self.shared.lock();
-            match existing {
-                Some(bytes) => state.register_key(bytes),
-                None => state.new_key(),
-            }
+            let mut used = Vec::new();
+            self.shared
+                .dcs
+                .iter()
+                .map(|&(dc, addr)| {
+                    // Older kits wrote one key for every DC: the first DC keeps it.
+                    let key = match existing.get(&dc).filter(|k| !used.contains(*k)) {
+                        Some(bytes) => {
+                            used.push(*bytes);
+                            state.register_key(*bytes, Some(dc))
+                        }
+                        None => state.new_key(dc),
+                    };
+                    session::DcKey { dc, addr, key }
+                })
+                .collect()
         };
-        session::write_sqlite(path, &session::session_data(self.addr, &key)).await
+        session::write_sqlite(path, &session::session_data(home, &keys)).await
     }
 
     /// The last login code "sent" to `phone`, if any is pending.
@@ -350,14 +424,69 @@ impl TestKit {
             .count()
     }
 
+    /// Waits until clients made at least `count` RPCs named `method` in all (woken by each
+    /// RPC, no polling); a [`Error::Timeout`] after `timeout`.
+    pub async fn wait_for_rpc(
+        &self,
+        method: &str,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<(), Error> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.shared.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.rpc_count(method) >= count {
+                return Ok(());
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Err(Error::Timeout(timeout, "an RPC"));
+            }
+        }
+    }
+
+    /// Waits until no connection is logged in as `who` any more (its client quit and the kit
+    /// saw the connection close): what it is sent from then on is not pushed, and its next
+    /// `updates.getDifference` carries it.
+    pub async fn wait_offline(&self, who: &str, timeout: Duration) -> Result<(), Error> {
+        let id = self
+            .account_id(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.shared.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let online = {
+                let state = self.shared.lock();
+                state.conns.values().any(|c| {
+                    state
+                        .keys
+                        .get(&c.key_id)
+                        .is_some_and(|k| k.account == Some(id))
+                })
+            };
+            if !online {
+                return Ok(());
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Err(Error::Timeout(
+                    timeout,
+                    "the account's connections to close",
+                ));
+            }
+        }
+    }
+
     /// Stops listening and closes every connection.
     pub async fn shutdown(self) {
         let task = self
             .accept_task
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(task) = task {
+            .split_off(0);
+        for task in task {
             task.abort();
             let _ = task.await;
         }
@@ -478,11 +607,11 @@ impl Drop for TestKit {
         if let Some((_, autosave)) = &self.state_file {
             autosave.abort();
         }
-        if let Some(task) = self
+        for task in self
             .accept_task
             .get_mut()
             .unwrap_or_else(|e| e.into_inner())
-            .take()
+            .drain(..)
         {
             task.abort();
         }
@@ -601,6 +730,7 @@ impl ScriptedUser {
                     "application/octet-stream".into()
                 },
                 bytes: Arc::new(bytes),
+                dc: state.account(self.id).dc,
             };
             state.files.insert(file.id, file.clone());
             let draft = Draft {

@@ -100,6 +100,17 @@
 //! - A bot cannot write first to a user (`PEER_ID_INVALID`) nor to one who blocked it
 //!   (`403 USER_IS_BLOCKED`); in supergroups and channels, senders the viewer never met are
 //!   `min` users (see `min_users`).
+//! - Channels fall behind as on Telegram: more pending updates than the request's `limit` (100
+//!   for users, 100000 for bots, capped by [`World::channel_box_limit`]) get
+//!   `updates.channelDifferenceTooLong`; the channel updates an account had no connection
+//!   for come in its `updates.getDifference` (more than 100 of one channel: one
+//!   `updateChannelTooLong` instead).
+//! - Several data centres: [`HOME_DC`] and every DC named by [`World::data_centre`] or
+//!   [`User::dc`], each its own listener ([`TestKit::dc_addr`]), listed by `help.getConfig`.
+//!   Sessions hold one key per DC (accepted on that DC only); a DC where the account did not
+//!   log in answers `401 AUTH_KEY_UNREGISTERED` until `auth.importAuthorization` of what
+//!   `auth.exportAuthorization` gave; a number on another DC gets `303 PHONE_MIGRATE_X`, a
+//!   file stored elsewhere `303 FILE_MIGRATE_X`; updates are pushed on the home DC only.
 //!
 //! # Module map
 //!

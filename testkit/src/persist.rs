@@ -141,6 +141,8 @@ impl R<'_> {
             name: self.get()?,
             mime_type: self.get()?,
             bytes: Arc::new(self.get()?),
+            // Not in the state file: restored files live on the home DC.
+            dc: crate::HOME_DC,
         })
     }
     fn message(&mut self) -> Res<StoredMessage> {
@@ -338,7 +340,7 @@ impl State {
             let Ok(bytes) = <[u8; 256]>::try_from(bytes) else {
                 continue;
             };
-            let key = self.register_key(bytes);
+            let key = self.register_key(bytes, None);
             if let Some(slot) = self.keys.get_mut(&key.id()) {
                 slot.account = account.filter(|id| self.accounts.contains_key(id));
             }

@@ -43,8 +43,8 @@ fn next_msg_id() -> i64 {
     }
 }
 
-/// Accepts connections until the task is aborted.
-pub(crate) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
+/// Accepts connections to data centre `dc` until the task is aborted.
+pub(crate) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener, dc: i32) {
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
@@ -54,7 +54,7 @@ pub(crate) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
                     continue;
                 }
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(connection(Arc::clone(&shared), stream));
+                tokio::spawn(connection(Arc::clone(&shared), stream, dc));
             }
             Err(error) => {
                 tracing::warn!(%error, "accept failed");
@@ -64,7 +64,7 @@ pub(crate) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
     }
 }
 
-async fn connection(shared: Arc<Shared>, stream: TcpStream) {
+async fn connection(shared: Arc<Shared>, stream: TcpStream, dc: i32) {
     let conn_id = NEXT_CONN_ID.fetch_add(1, Ordering::Relaxed);
     let (mut reader, writer) = stream.into_split();
     let (mut framing, first) = match Framing::accept(&mut reader).await {
@@ -83,8 +83,25 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
         );
         return;
     }
-    let key = shared.lock().keys.get(&key_id).map(|slot| slot.key.clone());
-    let Some(key) = key else {
+    let slot = shared
+        .lock()
+        .keys
+        .get(&key_id)
+        .map(|slot| (slot.key.clone(), slot.dc));
+    if let Some((_, Some(home))) = slot
+        && home != dc
+    {
+        // Auth keys are made per DC; another DC does not know this one (Telegram answers
+        // with transport error -404 and closes).
+        tracing::warn!(
+            conn_id,
+            dc,
+            key_dc = home,
+            "auth key of another data centre: the session holds one key per DC"
+        );
+        return;
+    }
+    let Some((key, _)) = slot else {
         tracing::warn!(
             conn_id,
             key_id = format_args!("{key_id:016x}"),
@@ -107,6 +124,7 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
         conn_id,
         ConnEntry {
             key_id,
+            dc,
             push: push_tx.clone(),
             kill: Arc::clone(&kill),
         },
@@ -119,10 +137,11 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
         session_id,
         push_rx,
     ));
-    tracing::debug!(conn_id, "connection accepted");
+    tracing::debug!(conn_id, dc, "connection accepted");
 
     let mut conn = ConnInfo {
         conn_id,
+        dc,
         key_id,
         ..ConnInfo::default()
     };
@@ -161,6 +180,7 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
         }
     }
     shared.lock().conns.remove(&conn_id);
+    shared.changed.notify_waiters();
     writer_task.abort();
 }
 

@@ -1,9 +1,9 @@
 //! Issuing client sessions that already hold an auth key the testkit accepts.
 //!
 //! The key exchange cannot run against a fake Telegram (it needs Telegram's private RSA keys),
-//! so the testkit registers a random 256-byte key and writes it where the client looks for it.
-//! Every DC of the session points at the testkit, with the same key, so a client that asks for
-//! another DC (files, migrations) still lands here.
+//! so the testkit registers a random 256-byte key per data centre and writes them where the
+//! client looks for them, as a real session holds them after visiting each DC. Each DC of the
+//! kit is its own listener; a key works only on its DC.
 
 use std::collections::HashMap;
 use std::net::{Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
@@ -15,37 +15,54 @@ use grammers_session::{Session, SessionData};
 use crate::error::Error;
 use crate::wire::crypto::AuthKey;
 
-/// The DC the testkit claims to be; sessions use it as their home DC.
+/// The kit's first data centre: new sessions start here (grammers' and Telethon's default DC
+/// is 2 too), bots live here, and so do users without [`crate::User::dc`].
 pub const HOME_DC: i32 = 2;
 
-/// A grammers `SessionData` pointing every DC at `addr` with `key`.
-pub(crate) fn session_data(addr: SocketAddr, key: &AuthKey) -> SessionData {
-    let ipv4 = match addr {
+/// One data centre of a session: its id, the kit's listener for it, and the session's key there.
+pub(crate) struct DcKey {
+    pub(crate) dc: i32,
+    pub(crate) addr: SocketAddr,
+    pub(crate) key: AuthKey,
+}
+
+fn ipv4_of(addr: SocketAddr) -> SocketAddrV4 {
+    match addr {
         SocketAddr::V4(v4) => v4,
         SocketAddr::V6(v6) => SocketAddrV4::new(
             v6.ip().to_ipv4().unwrap_or(std::net::Ipv4Addr::LOCALHOST),
             v6.port(),
         ),
-    };
-    let ipv6 = match addr {
-        SocketAddr::V6(v6) => v6,
-        SocketAddr::V4(v4) => SocketAddrV6::new(Ipv6Addr::LOCALHOST, v4.port(), 0, 0),
-    };
-    let dc_options: HashMap<i32, DcOption> = (1..=5)
-        .map(|id| {
+    }
+}
+
+/// A grammers `SessionData` whose home is `home`, with one DC option per data centre of the
+/// kit, each with its own address and auth key: what a real session holds after it visited
+/// them (the key exchange cannot run here, so every DC is pre-keyed; a key is accepted only
+/// on its own DC, and logged in only where the account logged in or imported its
+/// authorization).
+pub(crate) fn session_data(home: i32, dcs: &[DcKey]) -> SessionData {
+    let dc_options: HashMap<i32, DcOption> = dcs
+        .iter()
+        .map(|dc| {
+            let ipv4 = ipv4_of(dc.addr);
+            let ipv6 = match dc.addr {
+                SocketAddr::V6(v6) => v6,
+                SocketAddr::V4(v4) => SocketAddrV6::new(Ipv6Addr::LOCALHOST, v4.port(), 0, 0),
+            };
             (
-                id,
+                dc.dc,
                 DcOption {
-                    id,
+                    id: dc.dc,
                     ipv4,
                     ipv6,
-                    auth_key: Some(*key.bytes()),
+                    auth_key: Some(*dc.key.bytes()),
                 },
             )
         })
         .collect();
     SessionData {
-        home_dc: HOME_DC,
+        home_dc: home,
         dc_options,
         peer_infos: HashMap::new(),
         updates_state: UpdatesState::default(),
@@ -59,21 +76,31 @@ fn file_error(path: &Path) -> impl Fn(String) -> Error + '_ {
     }
 }
 
-/// The home DC auth key of an existing grammers SQLite session file, if it has one.
-pub(crate) async fn read_sqlite_key(path: &Path) -> Result<Option<[u8; 256]>, Error> {
+/// The home DC and the auth key of each of `dcs` in an existing grammers SQLite session file.
+pub(crate) async fn read_sqlite_keys(
+    path: &Path,
+    dcs: &[i32],
+) -> Result<(i32, HashMap<i32, [u8; 256]>), Error> {
     let fail = file_error(path);
     let session = grammers_session::storages::SqliteSession::open(path)
         .await
         .map_err(|e| fail(e.to_string()))?;
     let home = session.home_dc_id().map_err(|e| fail(e.to_string()))?;
-    Ok(session
-        .dc_option(home)
-        .map_err(|e| fail(e.to_string()))?
-        .and_then(|dc| dc.auth_key))
+    let mut keys = HashMap::new();
+    for &dc in dcs {
+        if let Some(key) = session
+            .dc_option(dc)
+            .map_err(|e| fail(e.to_string()))?
+            .and_then(|dc| dc.auth_key)
+        {
+            keys.insert(dc, key);
+        }
+    }
+    Ok((home, keys))
 }
 
-/// Points a grammers SQLite session file (created if missing) at the kit: home DC and every
-/// DC option. Peers and update state already in the file are kept, so catch-up still works.
+/// Points a grammers SQLite session file (created if missing) at the kit: home DC and the
+/// kit's DC options. Peers and update state already in the file are kept, so catch-up still works.
 pub(crate) async fn write_sqlite(path: &Path, data: &SessionData) -> Result<(), Error> {
     let fail = file_error(path);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -97,14 +124,14 @@ pub(crate) async fn write_sqlite(path: &Path, data: &SessionData) -> Result<(), 
 
 /// A Telethon `StringSession` string: version `1`, then URL-safe base64 of
 /// `dc_id:u8 | ipv4:4 bytes | port:u16 (big endian) | auth_key:256 bytes`.
-pub(crate) fn telethon_string(addr: SocketAddr, key: &AuthKey) -> String {
+/// A `StringSession` holds its home DC only (Telethon finds the others with `help.getConfig`
+/// and would run a key exchange there).
+pub(crate) fn telethon_string(home: &DcKey) -> String {
     use base64::Engine as _;
-    let ip = match addr {
-        SocketAddr::V4(v4) => *v4.ip(),
-        SocketAddr::V6(v6) => v6.ip().to_ipv4().unwrap_or(std::net::Ipv4Addr::LOCALHOST),
-    };
+    let (addr, key) = (home.addr, &home.key);
+    let ip = *ipv4_of(addr).ip();
     let mut raw = Vec::with_capacity(263);
-    raw.push(HOME_DC as u8);
+    raw.push(home.dc as u8);
     raw.extend_from_slice(&ip.octets());
     raw.extend_from_slice(&addr.port().to_be_bytes());
     raw.extend_from_slice(key.bytes());

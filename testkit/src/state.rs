@@ -48,6 +48,8 @@ pub(crate) struct Shared {
     pub(crate) faults: crate::faults::Faults,
     /// MTProto sessions and server salts (the service layer, outside the world lock).
     pub(crate) sessions: crate::wire::sessions::Sessions,
+    /// The data centres the kit runs and their listeners, home DC first.
+    pub(crate) dcs: Vec<(i32, std::net::SocketAddr)>,
 }
 
 impl Shared {
@@ -96,6 +98,8 @@ pub(crate) struct Account {
     pub(crate) bot_commands: Vec<BotCommand>,
     /// A bot's privacy mode in groups (see [`crate::Bot::privacy`]); ignored for users.
     pub(crate) privacy: bool,
+    /// The data centre the account lives on ([`crate::User::dc`]); bots live on the home DC.
+    pub(crate) dc: i32,
 }
 
 impl Account {
@@ -211,6 +215,9 @@ pub(crate) struct StoredFile {
     pub(crate) name: String,
     pub(crate) mime_type: String,
     pub(crate) bytes: Arc<Vec<u8>>,
+    /// The data centre the file is stored on: its uploader's home DC, as Telegram stores
+    /// files (the media's `dc_id`); `upload.getFile` elsewhere answers `FILE_MIGRATE_<dc>`.
+    pub(crate) dc: i32,
 }
 
 /// A message's media.
@@ -285,9 +292,16 @@ pub(crate) struct LoggedUpdate {
     pub(crate) chats: Vec<PeerRef>,
 }
 
+/// Per channel: its pts before the first update an account had no connection for, and how
+/// many such updates there were.
+pub(crate) type Unpushed = BTreeMap<i64, (i32, usize)>;
+
 /// An auth key the server accepts, and what it is logged in as.
 pub(crate) struct KeySlot {
     pub(crate) key: AuthKey,
+    /// The data centre the key was made on: it is accepted there only. `None` for keys
+    /// restored from a state file or read from a session file the kit did not issue.
+    pub(crate) dc: Option<i32>,
     pub(crate) account: Option<i64>,
     /// Account that passed the code check but still owes its 2FA password.
     pub(crate) password_pending: Option<i64>,
@@ -304,6 +318,8 @@ pub(crate) struct PendingCode {
 /// A live client connection, for pushing updates and dropping it.
 pub(crate) struct ConnEntry {
     pub(crate) key_id: i64,
+    /// The data centre the connection is to.
+    pub(crate) dc: i32,
     pub(crate) push: mpsc::UnboundedSender<Vec<u8>>,
     pub(crate) kill: Arc<Notify>,
 }
@@ -369,6 +385,17 @@ pub(crate) struct State {
     pub(crate) random_ids: HashMap<(i64, i64), crate::resend::SentRef>,
     /// Telegram's sending limits and slow mode (`limits.rs`).
     pub(crate) limiter: crate::limits::Limiter,
+    /// Most updates a channel difference carries before it is too long
+    /// ([`World::channel_box_limit`]).
+    pub(crate) channel_box_limit: usize,
+    /// Channel updates an account had no connection for, by account and channel: the channel
+    /// pts before the first of them and how many ([`State::push`]). In a `RefCell` because
+    /// pushing is `&self` all over the delivery code; the world lock guards it.
+    pub(crate) unpushed: std::cell::RefCell<HashMap<i64, Unpushed>>,
+    /// Authorizations exported for another DC, by their bytes: (account, target DC).
+    pub(crate) exported_auths: HashMap<Vec<u8>, (i64, i32)>,
+    /// The data centres the kit runs and their listeners (home first), set once bound.
+    pub(crate) dc_addrs: Vec<(i32, std::net::SocketAddr)>,
     next_global_id: u64,
     next_room_id: i64,
 }
@@ -402,6 +429,12 @@ impl State {
             pts_gaps: HashMap::new(),
             random_ids: HashMap::new(),
             limiter: crate::limits::Limiter::new(world.limits.clone()),
+            channel_box_limit: world
+                .channel_box_limit
+                .unwrap_or(crate::rpc::CHANNEL_BOX_LIMIT),
+            unpushed: Default::default(),
+            exported_auths: HashMap::new(),
+            dc_addrs: Vec::new(),
             next_global_id: 0,
             next_room_id: 0,
         };
@@ -462,6 +495,7 @@ impl State {
                 .as_deref()
                 .map(|pw| Arc::new(Verifier::new(pw)));
             account.hint = user.hint.clone();
+            account.dc = user.dc.unwrap_or(crate::HOME_DC);
             state.insert(account)?;
         }
         for group in &world.groups {
@@ -633,13 +667,14 @@ impl State {
         &self.accounts[&id]
     }
 
-    /// Registers a fresh auth key, logged in as nobody.
-    pub(crate) fn new_key(&mut self) -> AuthKey {
+    /// Registers a fresh auth key for data centre `dc`, logged in as nobody.
+    pub(crate) fn new_key(&mut self, dc: i32) -> AuthKey {
         let key = AuthKey::random();
         self.keys.insert(
             key.id(),
             KeySlot {
                 key: key.clone(),
+                dc: Some(dc),
                 account: None,
                 password_pending: None,
                 challenge: None,
@@ -648,11 +683,13 @@ impl State {
         key
     }
 
-    /// Accepts an existing auth key (not logged in unless it was known already).
-    pub(crate) fn register_key(&mut self, bytes: [u8; 256]) -> AuthKey {
+    /// Accepts an existing auth key (not logged in unless it was known already), on `dc` if
+    /// given, else on any DC.
+    pub(crate) fn register_key(&mut self, bytes: [u8; 256], dc: Option<i32>) -> AuthKey {
         let key = AuthKey::from_bytes(bytes);
         self.keys.entry(key.id()).or_insert_with(|| KeySlot {
             key: key.clone(),
+            dc,
             account: None,
             password_pending: None,
             challenge: None,
@@ -660,9 +697,10 @@ impl State {
         key
     }
 
-    /// Registers a fresh auth key already logged in as `account`.
+    /// Registers a fresh auth key on the account's home DC, already logged in as `account`.
     pub(crate) fn new_key_for(&mut self, account: i64) -> AuthKey {
-        let key = self.new_key();
+        let dc = self.account(account).dc;
+        let key = self.new_key(dc);
         if let Some(slot) = self.keys.get_mut(&key.id()) {
             slot.account = Some(account);
         }
@@ -796,19 +834,78 @@ impl State {
             return;
         }
         let mut bytes = None;
+        let mut delivered = false;
         for (conn_id, conn) in &self.conns {
             if Some(*conn_id) == except {
+                // That connection gets it in the answer to its request.
+                delivered = true;
                 continue;
             }
+            // Telegram pushes an account's updates on its home DC only; connections to other
+            // DCs (file downloads) get answers, not updates.
             let logged_in = self
                 .keys
                 .get(&conn.key_id)
-                .is_some_and(|k| k.account == Some(account));
+                .is_some_and(|k| k.account == Some(account))
+                && self.accounts.get(&account).is_none_or(|a| a.dc == conn.dc);
             if logged_in {
                 let body = bytes.get_or_insert_with(|| updates.to_bytes()).clone();
                 let _ = conn.push.send(body);
+                delivered = true;
             }
         }
+        if !delivered {
+            self.note_unpushed(account, updates);
+        }
+    }
+
+    /// Remembers the channel updates `account` had no connection to be pushed on, for its
+    /// next `updates.getDifference` (see `rpc::updates`).
+    fn note_unpushed(&self, account: i64, updates: &tl::enums::Updates) {
+        let tl::enums::Updates::Updates(container) = updates else {
+            return;
+        };
+        let mut unpushed = self.unpushed.borrow_mut();
+        for update in &container.updates {
+            let (channel, pts, count) = match update {
+                tl::enums::Update::NewChannelMessage(u) => match &u.message {
+                    tl::enums::Message::Message(tl::types::Message {
+                        peer_id: tl::enums::Peer::Channel(c),
+                        ..
+                    })
+                    | tl::enums::Message::Service(tl::types::MessageService {
+                        peer_id: tl::enums::Peer::Channel(c),
+                        ..
+                    }) => (c.channel_id, u.pts, u.pts_count),
+                    _ => continue,
+                },
+                tl::enums::Update::EditChannelMessage(u) => match &u.message {
+                    tl::enums::Message::Message(tl::types::Message {
+                        peer_id: tl::enums::Peer::Channel(c),
+                        ..
+                    }) => (c.channel_id, u.pts, u.pts_count),
+                    _ => continue,
+                },
+                tl::enums::Update::DeleteChannelMessages(u) => (u.channel_id, u.pts, u.pts_count),
+                _ => continue,
+            };
+            let missed = unpushed
+                .entry(account)
+                .or_default()
+                .entry(channel)
+                .or_insert((pts - count, 0));
+            missed.1 += 1;
+        }
+    }
+
+    /// Forgets what `account` missed in its channels: its client now holds a state newer than
+    /// all of it (after `updates.getState`, an issued session, or a difference that carried
+    /// it), so none of it is owed.
+    pub(crate) fn forget_unpushed(&self, account: i64) -> Unpushed {
+        self.unpushed
+            .borrow_mut()
+            .remove(&account)
+            .unwrap_or_default()
     }
 
     /// Takes the next pts of an account (honouring an injected gap) and logs the update.
@@ -902,6 +999,7 @@ impl Account {
             observed: Observations::default(),
             bot_commands: Vec::new(),
             privacy: true,
+            dc: crate::HOME_DC,
         }
     }
 }

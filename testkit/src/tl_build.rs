@@ -175,7 +175,7 @@ pub(crate) fn media(media: &Media) -> tl::enums::MessageMedia {
                     size: file.bytes.len() as i32,
                 })],
                 video_sizes: None,
-                dc_id: 2,
+                dc_id: file.dc,
             })),
             ttl_seconds: None,
             video: None,
@@ -196,7 +196,7 @@ pub(crate) fn media(media: &Media) -> tl::enums::MessageMedia {
                     size: file.bytes.len() as i64,
                     thumbs: None,
                     video_thumbs: None,
-                    dc_id: 2,
+                    dc_id: file.dc,
                     attributes: vec![tl::enums::DocumentAttribute::Filename(
                         tl::types::DocumentAttributeFilename {
                             file_name: file.name.clone(),
@@ -740,7 +740,28 @@ pub(crate) fn state(account: &Account, date: i32) -> tl::enums::updates::State {
 }
 
 /// `config` with no DC options: clients keep the address their session points at.
-pub(crate) fn config(now: i32) -> tl::enums::Config {
+pub(crate) fn config(
+    now: i32,
+    this_dc: i32,
+    dcs: &[(i32, std::net::SocketAddr)],
+) -> tl::enums::Config {
+    let dc_options = dcs
+        .iter()
+        .map(|(id, addr)| {
+            tl::enums::DcOption::Option(tl::types::DcOption {
+                ipv6: false,
+                media_only: false,
+                tcpo_only: false,
+                cdn: false,
+                r#static: true,
+                this_port_only: false,
+                id: *id,
+                ip_address: addr.ip().to_string(),
+                port: i32::from(addr.port()),
+                secret: None,
+            })
+        })
+        .collect();
     tl::enums::Config::Config(tl::types::Config {
         default_p2p_contacts: false,
         preload_featured_stickers: false,
@@ -750,8 +771,8 @@ pub(crate) fn config(now: i32) -> tl::enums::Config {
         date: now,
         expires: now + 3600,
         test_mode: false,
-        this_dc: 2,
-        dc_options: Vec::new(),
+        this_dc,
+        dc_options,
         dc_txt_domain_name: "localhost".into(),
         chat_size_max: 200,
         megagroup_size_max: 200_000,

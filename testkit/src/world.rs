@@ -29,6 +29,10 @@ pub struct World {
     pub(crate) login_code: Option<String>,
     pub(crate) callback_deadline: Option<Duration>,
     pub(crate) limits: Limits,
+    /// See [`World::channel_box_limit`].
+    pub(crate) channel_box_limit: Option<usize>,
+    /// See [`World::data_centre`].
+    pub(crate) extra_dcs: Vec<i32>,
 }
 
 impl World {
@@ -102,6 +106,43 @@ impl World {
     /// Lifts every sending limit: `limits(Limits::lifted())`.
     pub fn without_limits(self) -> Self {
         self.limits(Limits::lifted())
+    }
+
+    /// The most updates a channel's `updates.getChannelDifference` returns before it answers
+    /// `updates.channelDifferenceTooLong`, whatever the request's `limit`. The default is
+    /// Telegram's documented server-side cap, 100000 (core.telegram.org/method/
+    /// updates.getChannelDifference: "limit: How many updates to fetch, max 100000"; TDLib's
+    /// `MAX_BOT_CHANNEL_DIFFERENCE = 100000; // server side limit`). Tests lower it to see a
+    /// bot (which asks for 100000) get the too-long answer without 100000 posts.
+    pub fn channel_box_limit(mut self, limit: usize) -> Self {
+        self.channel_box_limit = Some(limit.max(1));
+        self
+    }
+
+    /// Runs one more data centre (besides [`crate::HOME_DC`] and those users live on), with
+    /// its own listener. Ids outside 1..=5 are ignored (Telegram's production DCs).
+    pub fn data_centre(mut self, dc: i32) -> Self {
+        if (1..=5).contains(&dc) && !self.extra_dcs.contains(&dc) {
+            self.extra_dcs.push(dc);
+        }
+        self
+    }
+
+    /// Every data centre the kit runs: [`crate::HOME_DC`] first, then the others in order.
+    pub(crate) fn dcs(&self) -> Vec<i32> {
+        let mut dcs = vec![crate::HOME_DC];
+        for dc in self
+            .extra_dcs
+            .iter()
+            .copied()
+            .chain(self.users.iter().filter_map(|u| u.dc))
+        {
+            if !dcs.contains(&dc) {
+                dcs.push(dc);
+            }
+        }
+        dcs[1..].sort_unstable();
+        dcs
     }
 }
 
@@ -187,6 +228,7 @@ pub struct User {
     pub(crate) username: Option<String>,
     pub(crate) password: Option<String>,
     pub(crate) hint: Option<String>,
+    pub(crate) dc: Option<i32>,
 }
 
 impl fmt::Debug for User {
@@ -198,6 +240,7 @@ impl fmt::Debug for User {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "[REDACTED]"))
             .field("hint", &self.hint)
+            .field("dc", &self.dc)
             .finish()
     }
 }
@@ -212,6 +255,7 @@ impl User {
             username: None,
             password: None,
             hint: None,
+            dc: None,
         }
     }
 
@@ -242,6 +286,15 @@ impl User {
     /// The password hint shown at login.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// The data centre the account lives on (default [`crate::HOME_DC`]); the kit runs it.
+    /// Logging in on another DC gets `303 PHONE_MIGRATE_<dc>` at `auth.sendCode`, as
+    /// Telegram answers for a number registered elsewhere, and the files the user uploads
+    /// are stored there (`303 FILE_MIGRATE_<dc>` elsewhere). Ids outside 1..=5 are ignored.
+    pub fn dc(mut self, dc: i32) -> Self {
+        self.dc = Some(dc).filter(|dc| (1..=5).contains(dc));
         self
     }
 }

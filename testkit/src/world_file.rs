@@ -25,6 +25,7 @@
 //! username = "alice"
 //! password = "hunter2"           # enables 2FA (real SRP)
 //! hint = "pet"
+//! dc = 4                     # the number lives on DC 4 (default 2): PHONE_MIGRATE_4 at login
 //!
 //! [[groups]]                    # basic groups
 //! title = "Friends"
@@ -104,6 +105,7 @@ struct UserEntry {
     username: Option<String>,
     password: Option<String>,
     hint: Option<String>,
+    dc: Option<i32>,
 }
 
 #[derive(Deserialize)]
@@ -162,6 +164,15 @@ impl World {
             user.username = entry.username;
             user.password = entry.password;
             user.hint = entry.hint;
+            if let Some(dc) = entry.dc {
+                if !(1..=5).contains(&dc) {
+                    return Err(Error::WorldFile {
+                        path: origin.into(),
+                        message: format!("user {}: dc must be 1 to 5, not {dc}", user.phone),
+                    });
+                }
+                user = user.dc(dc);
+            }
             world = world.user(user);
         }
         let group = |entry: GroupEntry| {
@@ -214,6 +225,8 @@ mod tests {
         let world = World::from_toml_str(&example, "example").unwrap();
         assert_eq!(world.bots.len(), 1);
         assert_eq!(world.users[0].password.as_deref(), Some("hunter2"));
+        assert_eq!(world.users[0].dc, Some(4));
+        assert_eq!(world.dcs(), vec![crate::HOME_DC, 4]);
         assert_eq!(world.groups.len(), 3);
         assert_eq!(
             world.callback_deadline,
@@ -232,6 +245,13 @@ mod tests {
         assert!(world.limits.is_lifted());
         let err = World::from_toml_str("limits = \"off\"\n", "w.toml").unwrap_err();
         assert!(err.to_string().contains("lifted"), "{err}");
+    }
+
+    #[test]
+    fn a_data_centre_outside_1_to_5_is_refused() {
+        let err = World::from_toml_str("[[users]]\nphone = \"+15550001\"\ndc = 9\n", "w.toml")
+            .unwrap_err();
+        assert!(err.to_string().contains("dc must be 1 to 5"), "{err}");
     }
 
     #[test]

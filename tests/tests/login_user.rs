@@ -195,3 +195,68 @@ fn unknown_number_explains_that_only_official_apps_create_accounts() {
         term.transcript
     );
 }
+
+/// A number registered on DC 4 while the session starts on DC 2 (as every new session does):
+/// Telegram answers `auth.sendCode` with `PHONE_MIGRATE_4`; the login moves the session's
+/// home to DC 4 and asks again, without a word to the person typing, and the app then lives
+/// there (updates, and the next start).
+#[test]
+fn a_number_on_another_data_centre_logs_in_there() {
+    let world = World::new()
+        .login_code(CODE)
+        .user(User::new(PHONE).first_name("Dan").username("dan").dc(4))
+        .user(User::new("+15550002").first_name("Alice").username("alice"));
+    let env = env(world);
+    let mut term = Terminal::start(&env);
+    term.expect("Enter phone number: ");
+    term.type_line(PHONE);
+    term.expect("(y/n): ");
+    term.type_line("y");
+    term.expect("Enter phone code: ");
+    term.type_line(CODE);
+    term.expect("Logged in successfully as Dan");
+    term.wait_ready();
+    assert_eq!(
+        lines(&term.transcript)[2],
+        "The confirmation code has been sent via Telegram app"
+    );
+    let send_codes: Vec<_> = env
+        .kit
+        .rpc_log()
+        .into_iter()
+        .filter(|c| c.method == "auth.sendCode")
+        .map(|c| c.error)
+        .collect();
+    assert_eq!(send_codes, [Some("PHONE_MIGRATE_4".to_owned()), None]);
+    // Updates come on DC 4.
+    env.send_text("alice", "dan", "hi");
+    assert_eq!(env.next_message("alice").text, "echo: hi");
+    term.stop();
+    assert_eq!(home_dc(&env), 4);
+
+    // The next start goes straight to DC 4: no migration, no prompt.
+    let mut app = env.spawn(env.command());
+    app.wait_ready();
+    env.send_text("alice", "dan", "again");
+    assert_eq!(env.next_message("alice").text, "echo: again");
+    app.stop();
+    assert_eq!(
+        env.kit
+            .rpc_log()
+            .iter()
+            .filter(|c| c.error.as_deref() == Some("PHONE_MIGRATE_4"))
+            .count(),
+        1
+    );
+}
+
+fn home_dc(env: &Env) -> i32 {
+    use grammers_session::Session;
+    env.block_on(async {
+        grammers_session::storages::SqliteSession::open(env.session_path())
+            .await
+            .expect("open session")
+            .home_dc_id()
+            .expect("read session")
+    })
+}

@@ -141,6 +141,7 @@ impl Default for LogConfig {
 /// catch_up = true                 # fetch what arrived while the app was stopped
 /// checkpoint_interval_secs = 1    # save the handled update state this often
 /// watchdog_interval_secs = 300    # nothing for this long: ask Telegram what was missed
+/// too_long_fetch = 1000           # a channel skipped by Telegram: fetch this many back
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -165,6 +166,13 @@ pub struct UpdatesConfig {
     /// interval costs one `updates.getDifference`; a busy bot never pays it.
     #[serde(rename = "watchdog_interval_secs", deserialize_with = "positive_secs")]
     pub watchdog_interval: Duration,
+    /// When Telegram skips a channel's or supergroup's updates ("too long": more than the
+    /// client may fetch, 100 updates for a user account, 100000 for a bot), oxygram fetches
+    /// up to this many of the skipped messages itself (`channels.getMessages`) and delivers
+    /// them, in order, before the next one (`too_long_fetch`, default 1000, 0 turns it off).
+    /// What it does not fetch is logged as a warning and delivered to `raw` handlers as an
+    /// `updateChannelTooLong` (RELIABILITY.md, "Too long").
+    pub too_long_fetch: u32,
 }
 
 impl Default for UpdatesConfig {
@@ -173,6 +181,7 @@ impl Default for UpdatesConfig {
             catch_up: true,
             checkpoint_interval: Duration::from_secs(1),
             watchdog_interval: Duration::from_secs(300),
+            too_long_fetch: 1000,
         }
     }
 }

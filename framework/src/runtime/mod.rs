@@ -25,6 +25,7 @@ mod checkpoint;
 mod peer_cache;
 mod retry;
 pub(crate) mod short_updates;
+pub(crate) mod too_long;
 pub(crate) mod watchdog;
 
 use std::sync::Arc;
@@ -61,6 +62,8 @@ pub(crate) struct LoopSettings {
     pub checkpoint_interval: Duration,
     /// How long running handlers may finish on stop.
     pub grace: Duration,
+    /// Fills the channel messages Telegram skipped ([`too_long`]).
+    pub too_long: too_long::TooLong,
 }
 
 /// Runs until `stop` becomes true (clean stop) or the stream fails for good.
@@ -74,7 +77,9 @@ pub(crate) async fn run_updates(
         session,
         checkpoint_interval,
         grace,
+        mut too_long,
     } = settings;
+    too_long.load(&*session).await;
     let progress = Arc::new(checkpoint::Progress::default());
     let mut checkpoints = tokio::time::interval(checkpoint_interval);
     checkpoints.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -86,7 +91,7 @@ pub(crate) async fn run_updates(
         }
         // Never dropped half-way except on stop: abandoning `next()` while it assembles an
         // update could lose an update whose state grammers already advanced past.
-        let next = stream.next();
+        let next = stream.next_raw();
         tokio::pin!(next);
         let (result, stopping) = loop {
             tokio::select! {
@@ -102,11 +107,18 @@ pub(crate) async fn run_updates(
             }
         };
         match result {
-            Some(Ok(update)) => {
+            Some(Ok((raw, state, peers))) => {
                 pause = Duration::from_secs(1);
-                received += 1;
-                let handled = progress.register(update.state());
-                dispatcher.dispatch_tracked(update, handled).await;
+                if let Some(update) = too_long.take(raw, state, peers, !stopping).await {
+                    received += 1;
+                    let handled = progress.register(update.state());
+                    dispatcher.dispatch_tracked(update, handled).await;
+                }
+                while let Some(update) = too_long.ready() {
+                    received += 1;
+                    let handled = progress.register(update.state());
+                    dispatcher.dispatch_tracked(update, handled).await;
+                }
             }
             Some(Err(error)) => match classify(error) {
                 Err(fatal) => break Err(fatal),
@@ -129,10 +141,20 @@ pub(crate) async fn run_updates(
     // Updates grammers already holds come back without touching the network; their state is
     // recorded already, so they are handled now or never.
     if outcome.is_ok() {
-        while let Some(Ok(update)) = stream.next().now_or_never() {
-            received += 1;
-            dispatcher.dispatch(update).await;
+        while let Some(Ok((raw, state, peers))) = stream.next_raw().now_or_never() {
+            let taken = too_long.take(raw, state, peers, false).await;
+            for update in taken
+                .into_iter()
+                .chain(std::iter::from_fn(|| too_long.ready()))
+            {
+                received += 1;
+                dispatcher.dispatch(update).await;
+            }
         }
+    }
+    for update in too_long.flush() {
+        received += 1;
+        dispatcher.dispatch(update).await;
     }
     tracing::debug!(
         received,

@@ -33,13 +33,16 @@ const FORWARD_BATCH: usize = 64;
 /// Forwards everything from `connection` to the returned receiver (a queue of `capacity`),
 /// adding a difference request whenever nothing came for `interval`, with each batch's
 /// short messages completed by `short` on the way. The task ends when either side is gone.
+/// The weak sender reaches the same queue (for [`super::too_long`]) without keeping it open
+/// once the connection is gone.
 pub(crate) fn spawn<F: FetchDifference>(
     mut connection: mpsc::Receiver<UpdatesLike>,
     interval: Duration,
     capacity: usize,
     mut short: ShortUpdates<F>,
-) -> mpsc::Receiver<UpdatesLike> {
+) -> (mpsc::Receiver<UpdatesLike>, mpsc::WeakSender<UpdatesLike>) {
     let (stream, receiver) = mpsc::channel(capacity.max(1));
+    let inject = stream.downgrade();
     tokio::spawn(async move {
         // Updates are taken in batches and each moved once, from the batch straight into a
         // reserved slot of the stream's queue: an `UpdatesLike` is about 5 KB, and copying it
@@ -72,7 +75,7 @@ pub(crate) fn spawn<F: FetchDifference>(
             }
         }
     });
-    receiver
+    (receiver, inject)
 }
 
 #[cfg(test)]
@@ -97,7 +100,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn asks_for_the_difference_only_after_a_quiet_interval() {
         let (connection, from) = mpsc::channel(8);
-        let mut out = spawn(
+        let (mut out, _) = spawn(
             from,
             Duration::from_secs(60),
             8,

@@ -43,18 +43,41 @@ pub(super) fn import_bot_authorization(
     let id = state
         .by_token(&request.bot_auth_token)
         .ok_or_else(|| RpcFail::bad_request("ACCESS_TOKEN_INVALID"))?;
+    migrate_to_home(state, caller, id, "USER_MIGRATE")?;
     bind(state, caller, id);
     Ok(tl_build::authorization(state.account(id)))
 }
 
+/// `303 <what>_<dc>` when `account` lives on another data centre than the connection's: "the
+/// user whose identity is being used to execute queries is associated with DC X" / "the phone
+/// number a user is trying to use for authorization is associated with DC X"
+/// (core.telegram.org/api/errors, 303 SEE_OTHER). grammers (`Client::request_login_code`,
+/// `bot_sign_in`), Telethon and TDLib then make that DC their home and ask again.
+fn migrate_to_home(
+    state: &State,
+    caller: &Caller,
+    account: i64,
+    what: &str,
+) -> Result<(), RpcFail> {
+    let home = state.account(account).dc;
+    if home == caller.conn.dc {
+        return Ok(());
+    }
+    tracing::info!(account, from = caller.conn.dc, to = home, "{what}");
+    Err(RpcFail::new(303, format!("{what}_{home}")))
+}
+
 pub(super) fn send_code(
     state: &mut State,
-    _caller: &Caller,
+    caller: &Caller,
     request: tl::functions::auth::SendCode,
 ) -> Result<tl::enums::auth::SentCode, RpcFail> {
     check_app(state, request.api_id, &request.api_hash)?;
     let phone = phone_digits(&request.phone_number)
         .ok_or_else(|| RpcFail::bad_request("PHONE_NUMBER_INVALID"))?;
+    if let Some(account) = state.by_phone(&phone) {
+        migrate_to_home(state, caller, account, "PHONE_MIGRATE")?;
+    }
     let code = state
         .fixed_code
         .clone()
@@ -176,4 +199,50 @@ pub(super) fn log_out(
             future_auth_token: None,
         },
     ))
+}
+
+/// `auth.exportAuthorization`: a one-time token that logs the caller in on DC `dc_id`
+/// (core.telegram.org/method/auth.exportAuthorization; `400 DC_ID_INVALID` for a DC that
+/// does not exist or is the current one).
+pub(super) fn export_authorization(
+    state: &mut State,
+    caller: &Caller,
+    request: tl::functions::auth::ExportAuthorization,
+) -> Result<tl::enums::auth::ExportedAuthorization, RpcFail> {
+    let me = caller.me()?;
+    if request.dc_id == caller.conn.dc || !state.dc_addrs.iter().any(|(dc, _)| *dc == request.dc_id)
+    {
+        return Err(RpcFail::bad_request("DC_ID_INVALID"));
+    }
+    let mut bytes = vec![0u8; 32];
+    for chunk in bytes.chunks_mut(8) {
+        chunk.copy_from_slice(&crate::random::i64().to_le_bytes());
+    }
+    state
+        .exported_auths
+        .insert(bytes.clone(), (me, request.dc_id));
+    Ok(tl::enums::auth::ExportedAuthorization::Authorization(
+        tl::types::auth::ExportedAuthorization { id: me, bytes },
+    ))
+}
+
+/// `auth.importAuthorization` on the target DC: logs the connection's key in as the exporter
+/// (`400 AUTH_BYTES_INVALID` for bytes that are unknown, used, for another DC or another id).
+pub(super) fn import_authorization(
+    state: &mut State,
+    caller: &Caller,
+    request: tl::functions::auth::ImportAuthorization,
+) -> Result<tl::enums::auth::Authorization, RpcFail> {
+    let invalid = || RpcFail::bad_request("AUTH_BYTES_INVALID");
+    let (account, dc) = state
+        .exported_auths
+        .get(&request.bytes)
+        .copied()
+        .ok_or_else(invalid)?;
+    if account != request.id || dc != caller.conn.dc {
+        return Err(invalid());
+    }
+    state.exported_auths.remove(&request.bytes);
+    bind(state, caller, account);
+    Ok(tl_build::authorization(state.account(account)))
 }

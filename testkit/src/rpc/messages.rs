@@ -147,6 +147,7 @@ fn take_upload(
         name: file_name.unwrap_or(name),
         mime_type,
         bytes: std::sync::Arc::new(bytes),
+        dc: state.account(me).dc,
     };
     state.files.insert(stored.id, stored.clone());
     Ok(stored)

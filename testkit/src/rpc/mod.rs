@@ -18,6 +18,8 @@ mod updates;
 mod upload;
 mod users;
 
+pub(crate) use updates::CHANNEL_BOX_LIMIT;
+
 use grammers_tl_types as tl;
 use grammers_tl_types::{Cursor, Deserializable, Identifiable, Serializable};
 
@@ -80,6 +82,8 @@ impl RpcFail {
 #[derive(Debug, Default)]
 pub(crate) struct ConnInfo {
     pub(crate) conn_id: u64,
+    /// The data centre this connection is to.
+    pub(crate) dc: i32,
     pub(crate) key_id: i64,
     pub(crate) api_id: Option<i32>,
     pub(crate) layer: Option<i32>,
@@ -217,6 +221,8 @@ pub(crate) fn dispatch(state: &mut State, conn: &ConnInfo, body: &[u8]) -> Resul
         f::auth::SignIn => auth::sign_in,
         f::auth::CheckPassword => auth::check_password,
         f::auth::LogOut => auth::log_out,
+        f::auth::ExportAuthorization => auth::export_authorization,
+        f::auth::ImportAuthorization => auth::import_authorization,
         f::account::GetPassword => account::get_password,
         f::messages::SendMessage => messages::send_message,
         f::messages::SendMedia => messages::send_media,

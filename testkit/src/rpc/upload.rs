@@ -74,6 +74,12 @@ pub(super) fn get_file(
         .get(&id)
         .filter(|f| f.access_hash == access_hash)
         .ok_or_else(|| RpcFail::bad_request("FILE_REFERENCE_EXPIRED"))?;
+    // "the file to be accessed is currently stored in a different data center"
+    // (core.telegram.org/api/errors, 303 FILE_MIGRATE_X); grammers' download then asks that
+    // DC, importing its authorization there first (`grammers-client` `files.rs`).
+    if file.dc != caller.conn.dc {
+        return Err(RpcFail::new(303, format!("FILE_MIGRATE_{}", file.dc)));
+    }
     if request.offset < 0 || request.limit <= 0 {
         return Err(RpcFail::bad_request("LIMIT_INVALID"));
     }
