@@ -113,7 +113,16 @@ impl DslApp {
                 .bot(Bot::new(TOKEN).username(BOT).name("DSL").privacy(privacy))
                 .user(User::new("+15550001").first_name("Alice").username("alice"))
                 .user(User::new("+15550002").first_name("Bob").username("bob"))
-                .group(Group::new("Friends").members(["alice", "bob", BOT])),
+                .group(Group::new("Friends").members(["alice", "bob", BOT]))
+                .user(User::new("+15550003").first_name("Carol").username("carol"))
+                // Joining needs approval; the bot is an admin, so it gets the requests and
+                // everyone's membership changes.
+                .supergroup(
+                    Group::new("Club")
+                        .members(["alice", BOT])
+                        .admins([BOT])
+                        .join_requests(true),
+                ),
         ))
         .await
         .expect("testkit starts");
@@ -128,7 +137,10 @@ impl DslApp {
              [dispatch]\nmax_in_flight = 16\n{dispatch}\n\
              [plugins]\n{plugins}\n{extra}\n",
             dir = dir.path().display().to_string(),
-            extra = extra.replace("{alice}", &alice.to_string()),
+            extra = extra.replace("{alice}", &alice.to_string()).replace(
+                "{carol}",
+                &kit.account_id("carol").expect("carol exists").to_string()
+            ),
         );
         let config = oxygram::Config::from_toml_str(&toml).expect("valid Bot.toml");
         let failures = Arc::new(Mutex::new(Vec::new()));

@@ -1,6 +1,6 @@
 //! Chat events: welcomes joins and says goodbye to leaves (service messages), and records
-//! membership changes, join requests (approved unless the profile says "spam") and bot stops,
-//! so a test can wait for each.
+//! membership changes, join requests (approved, unless `[plugins.members] decline` lists the
+//! user) and bot stops, so a test can wait for each.
 
 use oxygram::prelude::*;
 
@@ -37,9 +37,20 @@ async fn member(change: ChatMemberUpdated, me: Me, State(events): State<Events>)
     events.push(format!("member {who} {:?} -> {:?}", change.old, change.new));
 }
 
+/// `[plugins.members]`: who is turned away.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Gatekeeping {
+    decline: Vec<i64>,
+}
+
 #[handler(join_request)]
-async fn gate(request: JoinRequest, State(events): State<Events>) -> Result<()> {
-    if request.about.contains("spam") {
+async fn gate(
+    request: JoinRequest,
+    settings: Config<Gatekeeping>,
+    State(events): State<Events>,
+) -> Result<()> {
+    if settings.decline.contains(&request.user_id) {
         request.decline().await?;
         events.push(format!("declined {}", request.user_id));
     } else {
