@@ -243,3 +243,36 @@ fn privacy_off_lets_the_bot_read_group_chatter() {
     );
     assert!(run.stderr.contains("privacy mode off"), "{}", run.stderr);
 }
+
+#[test]
+fn group_changes_and_stopping_the_bot() {
+    let run = sandbox_script(
+        "echo",
+        &["--sandbox"],
+        ":group\n:kick bob\n:as bob back?\n:title Renamed\n/start\n:private\n:block\nhello\n\
+         :unblock\nhello again\n",
+    );
+    assert_in_order(
+        &run.stdout,
+        &[
+            "[group] @you removed @bob",
+            "[group] @you renamed the group to \"Renamed\"",
+            // The group is still found (and the bot still in it) under its new title.
+            "[group] @you: /start",
+            "[group] @oxygram_bot: Hi! Send me any text and I will send it back.",
+            "@oxygram_bot: hello again",
+        ],
+    );
+    // Removed, bob can no longer write there; blocked, the bot's echo could not reach you.
+    assert!(!run.stdout.contains("back?"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("@oxygram_bot: hello\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("you stopped @oxygram_bot") && run.stderr.contains("you restarted"),
+        "{}",
+        run.stderr
+    );
+}

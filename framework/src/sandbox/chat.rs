@@ -152,11 +152,20 @@ async fn next_event(
 /// Waits up to `timeout` for the next message, edit or deletion `user` sees.
 async fn next_event_of(user: &ScriptedUser, timeout: Duration) -> Option<Event> {
     // Each wait takes its item only when it completes, so dropping the losers loses nothing.
-    tokio::select! {
-        biased;
-        message = user.next_message(timeout) => message.ok().map(Event::New),
-        edit = user.next_edit(timeout) => edit.ok().map(Event::Edited),
-        deletion = user.next_deletion(timeout) => deletion.ok().map(Event::Deleted),
+    loop {
+        tokio::select! {
+            biased;
+            message = user.next_message(timeout) => return message.ok().map(Event::New),
+            edit = user.next_edit(timeout) => return edit.ok().map(Event::Edited),
+            deletion = user.next_deletion(timeout) => return deletion.ok().map(Event::Deleted),
+            // Service messages (joins, leaves, titles) come from the sandbox's own commands,
+            // which print them: taken here so they do not pile up unread.
+            service = user.next_service_message(timeout) => {
+                if service.is_err() {
+                    return None;
+                }
+            }
+        }
     }
 }
 
@@ -348,6 +357,9 @@ impl<'k> Chat<'k> {
             Input::As { who, text } => self.send_as(&who, text).await,
             Input::Join(who) => self.join(&who).await,
             Input::Leave(who) => self.leave(&who).await,
+            Input::Kick(who) => self.kick(&who).await,
+            Input::Title(title) => self.retitle(&title).await,
+            Input::Block(stop) => self.block(stop).await,
             Input::Privacy(on) => self.set_privacy(on),
         };
         if sent { Flow::Sent } else { Flow::Local }
@@ -545,6 +557,66 @@ impl<'k> Chat<'k> {
         match user.leave_group(&group).await {
             Ok(()) => println!("{}@{who} left", render::GROUP_LABEL),
             Err(e) => note(&format!("@{who} could not leave: {e}")),
+        }
+        false
+    }
+
+    /// `:kick NAME`: @you, the group's creator, removes `NAME`.
+    async fn kick(&mut self, who: &str) -> bool {
+        let Some(group) = self.cast.group.clone() else {
+            note("the sandbox group is for bot accounts (--sandbox=bot)");
+            return false;
+        };
+        if self.kit.account_id(who).is_none() {
+            note(&format!("there is no @{who} here: {}", self.people()));
+            return false;
+        }
+        match self.observer.kick_from_group(&group, who).await {
+            Ok(()) => println!("{}@you removed @{who}", render::GROUP_LABEL),
+            Err(e) => note(&format!("could not remove @{who}: {e}")),
+        }
+        false
+    }
+
+    /// `:title TEXT`: @you renames the group.
+    async fn retitle(&mut self, title: &str) -> bool {
+        let Some(group) = self.cast.group.clone() else {
+            note("the sandbox group is for bot accounts (--sandbox=bot)");
+            return false;
+        };
+        match self.observer.set_group_title(&group, title).await {
+            Ok(()) => {
+                println!(
+                    "{}@you renamed the group to \"{title}\"",
+                    render::GROUP_LABEL
+                );
+                // The kit finds the group by its title.
+                self.cast.group = Some(title.to_owned());
+            }
+            Err(e) => note(&format!("could not rename the group: {e}")),
+        }
+        false
+    }
+
+    /// `:block` / `:unblock`: @you stops or restarts the bot (`updateBotStopped`).
+    async fn block(&mut self, stop: bool) -> bool {
+        if self.cast.account != Account::Bot {
+            note(":block is about bots, and this app is a user account");
+            return false;
+        }
+        let done = if stop {
+            self.observer.block_bot(&self.cast.app).await
+        } else {
+            self.observer.unblock_bot(&self.cast.app).await
+        };
+        match done {
+            Ok(()) if stop => note(&format!(
+                "you stopped @{}: it gets `bot_stopped`, and its messages to you fail with \
+                 USER_IS_BLOCKED until :unblock",
+                self.cast.app
+            )),
+            Ok(()) => note(&format!("you restarted @{}", self.cast.app)),
+            Err(e) => note(&format!("could not change the block: {e}")),
         }
         false
     }

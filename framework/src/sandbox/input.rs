@@ -32,6 +32,12 @@ pub enum Input {
     Join(String),
     /// `:leave NAME`: `@NAME` leaves the sandbox group.
     Leave(String),
+    /// `:kick NAME`: @you (the group's creator) removes `@NAME` from the sandbox group.
+    Kick(String),
+    /// `:title TEXT`: @you renames the sandbox group.
+    Title(String),
+    /// `:block` / `:unblock`: @you stops (blocks) or restarts the bot (bot mode).
+    Block(bool),
     /// `:privacy on|off`: the bot's privacy mode in groups (BotFather's `/setprivacy`).
     Privacy(bool),
     /// `:help`: list the commands.
@@ -65,6 +71,9 @@ Type a message and press Enter to send it. Commands:
   :as NAME TEXT   NAME (e.g. bob) sends TEXT here (in private: to the bot, in their chat)
   :join NAME      NAME is added to the group
   :leave NAME     NAME leaves the group
+  :kick NAME      you remove NAME from the group
+  :title TEXT     you rename the group
+  :block          you stop (block) the bot; :unblock restarts it
   :privacy off    the bot gets every group message (:privacy on: the default again)
   :help           this list
   :quit           leave (or Ctrl+D)";
@@ -117,6 +126,16 @@ pub fn parse_input(line: &str) -> Input {
             "" => Input::Invalid("usage: :leave NAME (e.g. :leave bob)".into()),
             name => Input::Leave(username(name)),
         },
+        "kick" => match rest {
+            "" => Input::Invalid("usage: :kick NAME (e.g. :kick bob)".into()),
+            name => Input::Kick(username(name)),
+        },
+        "title" => match rest {
+            "" => Input::Invalid("usage: :title TEXT (the group's new title)".into()),
+            title => Input::Title(title.to_owned()),
+        },
+        "block" => Input::Block(true),
+        "unblock" => Input::Block(false),
         "privacy" => match rest {
             "on" => Input::Privacy(true),
             "off" => Input::Privacy(false),
@@ -154,6 +173,14 @@ mod tests {
             parse_input(":in hi there"),
             Input::Incoming("hi there".into())
         );
+        assert_eq!(parse_input(":kick @bob"), Input::Kick("bob".into()));
+        assert_eq!(
+            parse_input(":title New name"),
+            Input::Title("New name".into())
+        );
+        assert_eq!(parse_input(":block"), Input::Block(true));
+        assert_eq!(parse_input(":unblock"), Input::Block(false));
+        assert!(matches!(parse_input(":title"), Input::Invalid(_)));
         assert_eq!(parse_input(":help"), Input::Help);
         assert_eq!(parse_input(":quit"), Input::Quit);
     }
