@@ -1,4 +1,4 @@
-//! A group helper: warnings and notes, each a plugin with its own `[plugins.<name>]` settings
+//! A group helper: warnings, notes and a welcome for newcomers, each a plugin with its own `[plugins.<name>]` settings
 //! (`Config<T>`) and shared state registered once (`State<T>`).
 //!
 //! ```toml
@@ -16,11 +16,15 @@
 //! > /warnings
 //! > /save rules Be nice
 //! > /get rules
+//! > :group
+//! > :leave bob
+//! > :join bob           (the bot welcomes bob back)
 //! ```
 
 mod plugins {
     pub mod notes;
     pub mod warnings;
+    pub mod welcome;
 }
 
 fn main() -> oxygram::Result<()> {

@@ -96,5 +96,12 @@ async fn warnings_in_a_group_follow_the_configured_limit() {
         .expect("an answer to /warnings");
     assert_eq!(list.text, "Warnings:\nbob: 2");
 
+    // The welcome plugin greets whoever joins: a service message, which privacy mode lets
+    // through.
+    bob.leave_group("Team").await.unwrap();
+    alice.add_to_group("Team", "bob").await.unwrap();
+    let welcome = alice.next_message(WAIT).await.expect("a welcome for bob");
+    assert_eq!(welcome.text, "Welcome! Type /get rules to read the rules.");
+
     kit.shutdown().await;
 }
