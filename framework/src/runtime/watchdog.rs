@@ -67,15 +67,40 @@ pub(crate) fn spawn<F: FetchDifference>(
             deadline = Instant::now() + interval;
             short.complete(&mut batch).await;
             for updates in batch.drain(..) {
+                // grammers fetches the account's difference for these; the probe behind them
+                // comes out of the stream once that difference was applied (see `qts`).
+                let probe = matches!(
+                    updates,
+                    UpdatesLike::ConnectionClosed
+                        | UpdatesLike::Updates(grammers_client::tl::enums::Updates::TooLong)
+                );
                 let Ok(slot) = stream.reserve().await else {
                     // The update stream is gone (the app stopped).
                     return;
                 };
                 slot.send(updates);
+                if probe {
+                    let Ok(slot) = stream.reserve().await else {
+                        return;
+                    };
+                    slot.send(probe_updates());
+                }
             }
         }
     });
     (receiver, inject)
+}
+
+/// A container holding only [`super::qts::probe`].
+fn probe_updates() -> UpdatesLike {
+    use grammers_client::tl;
+    UpdatesLike::Updates(tl::enums::Updates::Updates(tl::types::Updates {
+        updates: vec![super::qts::probe()],
+        users: Vec::new(),
+        chats: Vec::new(),
+        date: 0,
+        seq: 0,
+    }))
 }
 
 #[cfg(test)]
@@ -128,6 +153,8 @@ mod tests {
             Some(UpdatesLike::ConnectionClosed)
         ));
         assert_eq!(before.elapsed(), Duration::from_secs(60));
+        // grammers fetches the difference for it; the probe behind it tells the loop when.
+        assert!(matches!(out.recv().await, Some(UpdatesLike::Updates(_))));
         assert!(matches!(
             out.recv().await,
             Some(UpdatesLike::ConnectionClosed)
