@@ -1,0 +1,158 @@
+//! The bot's qts updates (membership changes, join requests, bot stops) survive a dropped
+//! connection and a restart: grammers 0.11 drops the ones a difference brings for the common
+//! box, and oxygram fetches them back (`framework/src/runtime/qts.rs`, RELIABILITY.md 11).
+
+use std::time::{Duration, Instant};
+
+use oxygram_e2e::dsl_app::{BOT, DslApp};
+use oxygram_testkit::{Group, User, World};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn world(world: World) -> World {
+    world
+        .user(User::new("+15550003").first_name("Carol").username("carol"))
+        .supergroup(
+            Group::new("Lounge")
+                .username("lounge")
+                .members(["alice", BOT])
+                .admins([BOT]),
+        )
+        .supergroup(
+            Group::new("Club")
+                .members(["alice", BOT])
+                .admins([BOT])
+                .join_requests(true),
+        )
+}
+
+async fn start() -> DslApp {
+    let app = DslApp::start_in(world, "include = [\"members\"]", "").await;
+    // The bot knows alice (she wrote to it), so her "Stop bot" reaches it.
+    app.kit.user("alice").send_text(BOT, "hi").await.unwrap();
+    app
+}
+
+/// Each of `events` was seen exactly once (`at_least_once`: at least once), after a
+/// settling second for late repeats; returns how many repeats there were.
+async fn check(app: &DslApp, events: &[String], at_least_once: bool) -> usize {
+    for event in events {
+        app.events.wait_for(event, WAIT).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let all = app.events.all();
+    let mut repeats = 0;
+    for event in events {
+        let n = all.iter().filter(|e| *e == event).count();
+        if at_least_once {
+            assert!(n >= 1, "{event:?} never arrived: {all:?}");
+        } else {
+            assert_eq!(n, 1, "{event:?} arrived {n} times: {all:?}");
+        }
+        repeats += n - 1;
+    }
+    repeats
+}
+
+/// The events of one round: bob joins the Lounge, carol asks to join the Club (the bot
+/// approves, and she joins), alice stops the bot and starts it again.
+/// Later rounds leave carol out (she is a member by then).
+async fn happen(app: &DslApp, with_carol: bool) -> Vec<String> {
+    let (alice, bob, carol) = (app.kit.user("alice"), app.kit.user("bob"), app.kit.user("carol"));
+    bob.join_group("lounge").await.unwrap();
+    if with_carol {
+        carol.request_to_join("Club").await.unwrap();
+    }
+    alice.block_bot(BOT).await.unwrap();
+    alice.unblock_bot(BOT).await.unwrap();
+    bob.leave_group("lounge").await.unwrap();
+    let mut events = vec![
+        format!("stopped {}", alice.id()),
+        format!("restarted {}", alice.id()),
+    ];
+    if with_carol {
+        events.push(format!("approved {}", carol.id()));
+    }
+    events
+}
+
+fn members_of(app: &DslApp, id: i64) -> usize {
+    let prefix = format!("member {id} ");
+    app.events
+        .all()
+        .iter()
+        .filter(|e| e.starts_with(&prefix))
+        .count()
+}
+
+#[tokio::test]
+async fn qts_updates_missed_while_the_connection_was_down_arrive_once() {
+    let app = start().await;
+    let bob = app.kit.user("bob").id();
+    for round in 0..3 {
+        let before_bob = members_of(&app, bob);
+        // The pushes never reach the bot; then its connection drops and grammers fetches
+        // the difference for the common box.
+        app.kit.pause_pushes(true);
+        let events = happen(&app, round == 0).await;
+        let began = Instant::now();
+        app.kit.pause_pushes(false);
+        app.kit.drop_connections();
+        for event in &events {
+            // Each round adds one of each (the same users act every round).
+            let mut rx = app.events.0.subscribe();
+            let ok = tokio::time::timeout(
+                WAIT,
+                rx.wait_for(|e| {
+                    let n = e.iter().filter(|x| *x == event).count();
+                    n > round || (n > 0 && event.starts_with("approved"))
+                }),
+            )
+            .await;
+            assert!(
+                matches!(ok, Ok(Ok(_))),
+                "round {round}: {event:?} missing: {:?}",
+                app.events.all()
+            );
+        }
+        let elapsed = began.elapsed();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let all = app.events.all();
+        for event in &events {
+            let n = all.iter().filter(|e| *e == event).count();
+            let expected = if event.starts_with("approved") { 1 } else { round + 1 };
+            assert_eq!(n, expected, "round {round}: {event:?} {n} times: {all:?}");
+        }
+        // bob joined and left: two membership changes, once each.
+        assert_eq!(
+            members_of(&app, bob) - before_bob,
+            2,
+            "round {round}: {all:?}"
+        );
+        eprintln!(
+            "round {round}: {} qts events after the drop, all delivered once in {elapsed:?}",
+            events.len() + 2
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn qts_updates_of_a_stopped_app_arrive_after_its_restart() {
+    let mut app = start().await;
+    let bob = app.kit.user("bob").id();
+    app.stop_app().await;
+    let events = happen(&app, true).await;
+    let began = Instant::now();
+    app.restart().await;
+    let repeats = check(&app, &events, true).await;
+    let bob_changes = members_of(&app, bob);
+    assert!(bob_changes >= 2, "{:?}", app.events.all());
+    eprintln!(
+        "restart: {} qts events while stopped, delivered in {:?}, {} repeats, bob's changes {bob_changes}",
+        events.len() + 2,
+        began.elapsed(),
+        repeats
+    );
+    app.stop().await;
+}
