@@ -58,7 +58,11 @@ async fn check(app: &DslApp, events: &[String], at_least_once: bool) -> usize {
 /// approves, and she joins), alice stops the bot and starts it again.
 /// Later rounds leave carol out (she is a member by then).
 async fn happen(app: &DslApp, with_carol: bool) -> Vec<String> {
-    let (alice, bob, carol) = (app.kit.user("alice"), app.kit.user("bob"), app.kit.user("carol"));
+    let (alice, bob, carol) = (
+        app.kit.user("alice"),
+        app.kit.user("bob"),
+        app.kit.user("carol"),
+    );
     bob.join_group("lounge").await.unwrap();
     if with_carol {
         carol.request_to_join("Club").await.unwrap();
@@ -120,7 +124,11 @@ async fn qts_updates_missed_while_the_connection_was_down_arrive_once() {
         let all = app.events.all();
         for event in &events {
             let n = all.iter().filter(|e| *e == event).count();
-            let expected = if event.starts_with("approved") { 1 } else { round + 1 };
+            let expected = if event.starts_with("approved") {
+                1
+            } else {
+                round + 1
+            };
             assert_eq!(n, expected, "round {round}: {event:?} {n} times: {all:?}");
         }
         // bob joined and left: two membership changes, once each.

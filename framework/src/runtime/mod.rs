@@ -168,18 +168,20 @@ pub(crate) async fn run_updates(
     // recorded already, so they are handled now or never.
     if outcome.is_ok() {
         while let Some(Ok((raw, state, peers))) = stream.next_raw().now_or_never() {
-            let (raw, state, peers) =
-                match qts.take(raw, state, peers, &progress, &*session, false).await {
-                    qts::Taken::Pass(raw, state, peers) => (raw, state, peers),
-                    qts::Taken::Nothing => continue,
-                    qts::Taken::Recovered(updates) => {
-                        for update in updates {
-                            received += 1;
-                            dispatcher.dispatch(update).await;
-                        }
-                        continue;
+            let (raw, state, peers) = match qts
+                .take(raw, state, peers, &progress, &*session, false)
+                .await
+            {
+                qts::Taken::Pass(raw, state, peers) => (raw, state, peers),
+                qts::Taken::Nothing => continue,
+                qts::Taken::Recovered(updates) => {
+                    for update in updates {
+                        received += 1;
+                        dispatcher.dispatch(update).await;
                     }
-                };
+                    continue;
+                }
+            };
             let taken = too_long.take(raw, state, peers, false).await;
             for update in taken
                 .into_iter()

@@ -84,7 +84,7 @@ fn carrier() -> tl::enums::Update {
     })
 }
 
-fn is_probe(raw: &tl::enums::Update) -> bool {
+pub(crate) fn is_probe(raw: &tl::enums::Update) -> bool {
     matches!(
         raw,
         tl::enums::Update::UserStatus(tl::types::UpdateUserStatus {
@@ -136,14 +136,65 @@ pub(crate) enum Taken {
     Recovered(Vec<Update>),
 }
 
-/// The positions dispatched in the secondary sequence, and the holes grammers left in it.
-pub(crate) struct Qts {
-    client: Client,
-    inject: Option<mpsc::WeakSender<UpdatesLike>>,
+/// The positions of the secondary sequence dispatched so far.
+#[derive(Debug, Default)]
+struct Dispatched {
     /// Every position up to this one was dispatched (`None`: not known yet).
     floor: Option<i32>,
     /// Dispatched positions above the floor.
     above: BTreeSet<i32>,
+}
+
+impl Dispatched {
+    fn is_new(&self, qts: i32) -> bool {
+        self.floor.is_none_or(|floor| qts > floor) && !self.above.contains(&qts)
+    }
+
+    /// Records a dispatched position `qts` covering `count` positions; the floor moves over
+    /// what became contiguous.
+    fn mark(&mut self, qts: i32, count: i32) {
+        let Some(floor) = self.floor else {
+            self.floor = Some(qts);
+            return;
+        };
+        if qts - count <= floor {
+            self.floor = Some(floor.max(qts));
+        } else {
+            self.above.insert(qts);
+        }
+        self.absorb();
+        if self.above.len() > MAX_ABOVE {
+            // A hole that never fills: give it up rather than grow without bound.
+            let lowest = self.above.pop_first().expect("not empty");
+            tracing::warn!(
+                from = self.floor.map_or(0, |f| f + 1),
+                to = lowest - 1,
+                "qts updates could not be fetched back; given up"
+            );
+            self.floor = Some(lowest);
+            self.absorb();
+        }
+    }
+
+    fn absorb(&mut self) {
+        let Some(mut floor) = self.floor else { return };
+        // A single-count update right above the floor is exactly `floor + 1`.
+        while let Some(&next) = self.above.first() {
+            if next > floor + 1 {
+                break;
+            }
+            self.above.pop_first();
+            floor = floor.max(next);
+        }
+        self.floor = Some(floor);
+    }
+}
+
+/// The positions dispatched in the secondary sequence, and the holes grammers left in it.
+pub(crate) struct Qts {
+    client: Client,
+    inject: Option<mpsc::WeakSender<UpdatesLike>>,
+    seen: Dispatched,
     /// Fetched updates waiting for their carrier to come out of the stream, in order.
     waiting: VecDeque<Vec<(tl::enums::Update, i32)>>,
     /// Holds the checkpoint below a known hole.
@@ -162,8 +213,7 @@ impl Qts {
         Self {
             client,
             inject,
-            floor: None,
-            above: BTreeSet::new(),
+            seen: Dispatched::default(),
             waiting: VecDeque::new(),
             guard: None,
             floor_from_session: true,
@@ -179,7 +229,7 @@ impl Qts {
             match session.updates_state().await {
                 // `pts = 0`: no state yet, grammers asks Telegram for a fresh one.
                 Ok(state) if state.pts != 0 => {
-                    self.floor = Some(state.qts.max(0));
+                    self.seen.floor = Some(state.qts.max(0));
                     self.floor_from_session = false;
                 }
                 Ok(_) => {}
@@ -224,10 +274,10 @@ impl Qts {
         may_fetch: bool,
     ) -> Taken {
         if is_probe(&raw) {
-            if self.floor.is_none() && self.floor_from_session {
+            if self.seen.floor.is_none() && self.floor_from_session {
                 // grammers wrote the state it fetched before it read the probe.
                 if let Ok(saved) = session.updates_state().await {
-                    self.floor = Some(saved.qts.max(0));
+                    self.seen.floor = Some(saved.qts.max(0));
                 }
             }
             if may_fetch {
@@ -241,23 +291,28 @@ impl Qts {
             };
             let mut out = Vec::new();
             for (update, qts) in fetched {
-                if !self.is_new(qts) {
+                if !self.seen.is_new(qts) {
                     continue;
                 }
                 let count = qts_of(&update).map_or(1, |(_, count)| count);
-                self.mark(qts, count);
+                self.seen.mark(qts, count);
                 self.recovered += 1;
                 let state = State {
                     date: state.date,
                     seq: state.seq,
                     message_box: Some(MessageBox::Secondary { qts }),
                 };
-                out.push(Update::from_raw(&self.client, update, state, peers.handle()));
+                out.push(Update::from_raw(
+                    &self.client,
+                    update,
+                    state,
+                    peers.handle(),
+                ));
             }
             if !out.is_empty() {
                 tracing::info!(
                     recovered = out.len(),
-                    floor = self.floor,
+                    floor = self.seen.floor,
                     "delivered qts updates grammers had dropped"
                 );
             }
@@ -270,17 +325,17 @@ impl Qts {
         let Some((qts, count)) = qts_of(&raw) else {
             return Taken::Pass(raw, state, peers);
         };
-        let Some(floor) = self.floor else {
+        let Some(floor) = self.seen.floor else {
             // Nothing known yet (a fresh state not read): this one starts the sequence.
-            self.floor = Some(qts);
+            self.seen.floor = Some(qts);
             return Taken::Pass(raw, state, peers);
         };
-        if !self.is_new(qts) {
+        if !self.seen.is_new(qts) {
             tracing::debug!(qts, "a qts update dispatched already came again; dropped");
             return Taken::Nothing;
         }
         let hole = qts - count > floor;
-        self.mark(qts, count);
+        self.seen.mark(qts, count);
         if hole && may_fetch && self.waiting.is_empty() {
             tracing::debug!(floor, qts, "qts updates missing before this one");
             self.look(progress).await;
@@ -291,59 +346,16 @@ impl Qts {
     /// After the recovered updates were registered and dispatched: lifts the checkpoint guard
     /// once no hole is left.
     pub(crate) fn dispatched(&mut self) {
-        if self.waiting.is_empty() && self.above.is_empty() {
+        if self.waiting.is_empty() && self.seen.above.is_empty() {
             if let Some(guard) = self.guard.take() {
                 guard.done();
             }
         }
     }
 
-    fn is_new(&self, qts: i32) -> bool {
-        self.floor.is_none_or(|floor| qts > floor) && !self.above.contains(&qts)
-    }
-
-    /// Records a dispatched position; the floor moves over what became contiguous.
-    fn mark(&mut self, qts: i32, count: i32) {
-        let Some(floor) = self.floor else {
-            self.floor = Some(qts);
-            return;
-        };
-        if qts - count <= floor {
-            self.floor = Some(floor.max(qts));
-        } else {
-            self.above.insert(qts);
-        }
-        self.absorb();
-        if self.above.len() > MAX_ABOVE {
-            // A hole that never fills: give it up rather than grow without bound.
-            let lowest = self.above.pop_first().expect("not empty");
-            tracing::warn!(
-                from = self.floor.map_or(0, |f| f + 1),
-                to = lowest - 1,
-                "qts updates could not be fetched back; given up"
-            );
-            self.floor = Some(lowest);
-            self.absorb();
-        }
-    }
-
-    fn absorb(&mut self) {
-        let Some(mut floor) = self.floor else { return };
-        while let Some(&next) = self.above.first() {
-            if next > floor + 1 {
-                // Positions of a multi-count update (business deletions) are not all known;
-                // a single-count one is exactly `floor + 1`.
-                break;
-            }
-            self.above.pop_first();
-            floor = floor.max(next);
-        }
-        self.floor = Some(floor);
-    }
-
     /// Asks Telegram whether secondary updates are missing and fetches them back.
     async fn look(&mut self, progress: &Arc<Progress>) {
-        let Some(floor) = self.floor else { return };
+        let Some(floor) = self.seen.floor else { return };
         let state = match self.call(&tl::functions::updates::GetState {}).await {
             Some(tl::enums::updates::State::State(state)) => state,
             None => return,
@@ -445,7 +457,7 @@ impl Qts {
     /// On a clean stop, after grammers saved its state: the saved `qts` goes back to the floor
     /// if grammers' is past updates oxygram never dispatched.
     pub(crate) async fn save_floor(&self, session: &ErasedSession) {
-        let Some(floor) = self.floor else { return };
+        let Some(floor) = self.seen.floor else { return };
         let Ok(saved) = session.updates_state().await else {
             return;
         };
@@ -490,6 +502,55 @@ mod tests {
             status: tl::types::UserStatusRecently { by_me: true }.into(),
         };
         assert!(!is_probe(&status.into()));
+    }
+
+    #[test]
+    fn each_position_is_new_once_and_the_floor_closes_over_holes() {
+        let mut seen = Dispatched {
+            floor: Some(10),
+            ..Dispatched::default()
+        };
+        assert!(!seen.is_new(10));
+        assert!(seen.is_new(11));
+        seen.mark(11, 1);
+        assert_eq!(seen.floor, Some(11));
+        // grammers delivers 14 after a difference dropped 12 and 13: a hole.
+        seen.mark(14, 1);
+        assert_eq!(seen.floor, Some(11));
+        assert!(!seen.is_new(14));
+        assert!(seen.is_new(12) && seen.is_new(13));
+        // Fetched back: the floor moves over 14 too.
+        seen.mark(12, 1);
+        seen.mark(13, 1);
+        assert_eq!(seen.floor, Some(14));
+        assert!(seen.above.is_empty());
+        // A repeat of a fetched one (a live push racing the fetch) is not new.
+        assert!(!seen.is_new(13));
+        // A business deletion of 3 messages covers 3 positions.
+        seen.mark(17, 3);
+        assert_eq!(seen.floor, Some(17));
+    }
+
+    #[test]
+    fn a_hole_that_never_fills_is_given_up_beyond_the_bound() {
+        let mut seen = Dispatched {
+            floor: Some(0),
+            ..Dispatched::default()
+        };
+        for qts in 0..=MAX_ABOVE as i32 {
+            seen.mark(qts + 2, 1);
+        }
+        // Position 1 never came: given up, everything above is contiguous.
+        assert_eq!(seen.floor, Some(MAX_ABOVE as i32 + 2));
+        assert!(seen.above.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_floor_starts_at_the_first_update() {
+        let mut seen = Dispatched::default();
+        assert!(seen.is_new(5));
+        seen.mark(5, 1);
+        assert_eq!(seen.floor, Some(5));
     }
 
     #[test]

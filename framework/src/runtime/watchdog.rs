@@ -122,6 +122,15 @@ mod tests {
         }
     }
 
+    fn is_probe(updates: Option<UpdatesLike>) -> bool {
+        match updates {
+            Some(UpdatesLike::Updates(grammers_client::tl::enums::Updates::Updates(u))) => {
+                u.updates.len() == 1 && super::super::qts::is_probe(&u.updates[0])
+            }
+            _ => false,
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn asks_for_the_difference_only_after_a_quiet_interval() {
         let (connection, from) = mpsc::channel(8);
@@ -154,12 +163,13 @@ mod tests {
         ));
         assert_eq!(before.elapsed(), Duration::from_secs(60));
         // grammers fetches the difference for it; the probe behind it tells the loop when.
-        assert!(matches!(out.recv().await, Some(UpdatesLike::Updates(_))));
+        assert!(is_probe(out.recv().await));
         assert!(matches!(
             out.recv().await,
             Some(UpdatesLike::ConnectionClosed)
         ));
         assert_eq!(before.elapsed(), Duration::from_secs(120));
+        assert!(is_probe(out.recv().await));
 
         // The connection pool ending ends the stream.
         drop(connection);
