@@ -2,26 +2,37 @@
 //! connection and a restart: grammers 0.11 drops the ones a difference brings for the common
 //! box, and oxygram fetches them back (`framework/src/runtime/qts.rs`, RELIABILITY.md 11).
 
+mod common_core;
+mod reliability;
+
 use std::time::{Duration, Instant};
 
+use common_core::{Env, Process};
 use oxygram_e2e::dsl_app::{BOT, DslApp};
-use oxygram_testkit::{Group, User, World};
+use oxygram_testkit::{Bot, Group, User, World};
 
 const WAIT: Duration = Duration::from_secs(20);
 
 fn world(world: World) -> World {
+    groups(
+        world.user(User::new("+15550003").first_name("Carol").username("carol")),
+        BOT,
+    )
+}
+
+/// The Lounge (public, `bot` an admin) and the Club (join requests, `bot` an admin).
+fn groups(world: World, bot: &str) -> World {
     world
-        .user(User::new("+15550003").first_name("Carol").username("carol"))
         .supergroup(
             Group::new("Lounge")
                 .username("lounge")
-                .members(["alice", BOT])
-                .admins([BOT]),
+                .members(["alice", bot])
+                .admins([bot]),
         )
         .supergroup(
             Group::new("Club")
-                .members(["alice", BOT])
-                .admins([BOT])
+                .members(["alice", bot])
+                .admins([bot])
                 .join_requests(true),
         )
 }
@@ -163,4 +174,77 @@ async fn qts_updates_of_a_stopped_app_arrive_after_its_restart() {
         repeats
     );
     app.stop().await;
+}
+
+const KILLED_BOT: &str = "echo_bot";
+const KILLED_TOKEN: &str = "123456:TESTTOKEN-qts";
+
+fn event_lines(outputs: &[&Process], event: &str) -> usize {
+    outputs
+        .iter()
+        .map(|p| p.output().lines().filter(|l| l.trim() == event).count())
+        .sum()
+}
+
+/// SIGKILL right after a qts update was handled (inside the checkpoint interval, so it may
+/// come again), events while the bot is down, then a restart on the same session: every
+/// event arrives at least once (the reliability app, its own process).
+#[test]
+fn qts_updates_survive_a_sigkill() {
+    let env = Env::start(groups(
+        World::new()
+            .bot(Bot::new(KILLED_TOKEN).username(KILLED_BOT).name("Echo"))
+            .user(User::new("+15550001").first_name("Alice").username("alice"))
+            .user(User::new("+15550002").first_name("Bob").username("bob"))
+            .user(User::new("+15550003").first_name("Carol").username("carol")),
+        KILLED_BOT,
+    ));
+    env.write_session();
+    env.write_config(
+        &format!("bot_token = \"{KILLED_TOKEN}\""),
+        "[updates]\ncheckpoint_interval_secs = 1",
+    );
+    let (alice, bob, carol) = (env.user("alice"), env.user("bob"), env.user("carol"));
+    let mut first = env.spawn(env.command_of(reliability::reliability_app()));
+    first.wait_ready();
+    // alice talks to the bot first, so her "Stop bot" reaches it.
+    env.send_text("alice", KILLED_BOT, "hi");
+    env.next_message("alice");
+    let joined = format!("event member {} Left -> Member", bob.id());
+    env.block_on(bob.join_group("lounge")).unwrap();
+    first.wait_for_line(&joined);
+    first.signal(libc::SIGKILL);
+    first.wait_exit(Duration::from_secs(15));
+
+    env.block_on(carol.request_to_join("Club")).unwrap();
+    env.block_on(alice.block_bot(KILLED_BOT)).unwrap();
+    env.block_on(alice.unblock_bot(KILLED_BOT)).unwrap();
+    env.block_on(bob.leave_group("lounge")).unwrap();
+    let down = [
+        format!("event approved {}", carol.id()),
+        format!("event stopped {}", alice.id()),
+        format!("event restarted {}", alice.id()),
+        format!("event member {} Member -> Left", bob.id()),
+    ];
+    let began = Instant::now();
+    let mut second = env.spawn(env.command_of(reliability::reliability_app()));
+    second.wait_ready();
+    for event in &down {
+        second.wait_for_line(event);
+    }
+    let elapsed = began.elapsed();
+    std::thread::sleep(Duration::from_secs(1));
+    second.stop();
+    let outputs = [&first, &second];
+    let mut repeats = 0;
+    for event in down.iter().chain(std::iter::once(&joined)) {
+        let n = event_lines(&outputs, event);
+        assert!(n >= 1, "{event:?} never arrived:\n{}", second.output());
+        repeats += n - 1;
+    }
+    eprintln!(
+        "SIGKILL: 1 qts event handled just before the kill ({} times in all), 4 while down, \
+         all delivered {elapsed:?} after the restart began; {repeats} repeats",
+        event_lines(&outputs, &joined)
+    );
 }
