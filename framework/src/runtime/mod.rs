@@ -117,12 +117,12 @@ pub(crate) async fn run_updates(
         match result {
             Some(Ok((raw, state, peers))) => {
                 pause = Duration::from_secs(1);
-                let passed = match qts
-                    .take(raw, state, peers, &progress, &*session, !stopping)
+                let pass = match qts
+                    .take(&raw, &state, &peers, &progress, &*session, !stopping)
                     .await
                 {
-                    qts::Taken::Pass(raw, state, peers) => Some((raw, state, peers)),
-                    qts::Taken::Nothing => None,
+                    qts::Taken::Pass => true,
+                    qts::Taken::Nothing => false,
                     qts::Taken::Recovered(updates) => {
                         for update in updates {
                             received += 1;
@@ -130,12 +130,10 @@ pub(crate) async fn run_updates(
                             dispatcher.dispatch_tracked(update, handled).await;
                         }
                         qts.dispatched();
-                        None
+                        false
                     }
                 };
-                if let Some((raw, state, peers)) = passed
-                    && let Some(update) = too_long.take(raw, state, peers, !stopping).await
-                {
+                if pass && let Some(update) = too_long.take(raw, state, peers, !stopping).await {
                     received += 1;
                     let handled = progress.register(update.state());
                     dispatcher.dispatch_tracked(update, handled).await;
@@ -168,11 +166,11 @@ pub(crate) async fn run_updates(
     // recorded already, so they are handled now or never.
     if outcome.is_ok() {
         while let Some(Ok((raw, state, peers))) = stream.next_raw().now_or_never() {
-            let (raw, state, peers) = match qts
-                .take(raw, state, peers, &progress, &*session, false)
+            match qts
+                .take(&raw, &state, &peers, &progress, &*session, false)
                 .await
             {
-                qts::Taken::Pass(raw, state, peers) => (raw, state, peers),
+                qts::Taken::Pass => {}
                 qts::Taken::Nothing => continue,
                 qts::Taken::Recovered(updates) => {
                     for update in updates {
@@ -181,7 +179,7 @@ pub(crate) async fn run_updates(
                     }
                     continue;
                 }
-            };
+            }
             let taken = too_long.take(raw, state, peers, false).await;
             for update in taken
                 .into_iter()
