@@ -44,7 +44,7 @@
 //! that the oldest hole is given up, with a warning), at most [`MAX_SLICES`] difference slices
 //! per look (the rest on the next look), [`FETCH_TIMEOUT`] per request.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -104,9 +104,12 @@ fn is_carrier(raw: &tl::enums::Update) -> bool {
     )
 }
 
-/// The `(qts, count)` of an update of the secondary sequence (grammers' `PtsInfo` for
-/// `Key::Secondary`, without encrypted messages: those are not in `other_updates`); `None`
-/// for any other update and for `qts = 0` (Telegram's "no position").
+/// The `(qts, count)` of an update of the secondary sequence; `None` for any other update
+/// and for `qts = 0` (Telegram's "no position"). grammers' `PtsInfo` for `Key::Secondary`
+/// (without encrypted messages: those are not in `other_updates`), and the kinds whose TL
+/// has a `qts` that grammers 0.11 treats as having none (poll votes, business connections,
+/// ...): it delivers those at once, from a push and again from a difference, so only the
+/// repeats are dropped here.
 pub(crate) fn qts_of(update: &tl::enums::Update) -> Option<(i32, i32)> {
     use tl::enums::Update::*;
     let (qts, count) = match update {
@@ -121,6 +124,11 @@ pub(crate) fn qts_of(update: &tl::enums::Update) -> Option<(i32, i32)> {
         BotEditBusinessMessage(u) => (u.qts, 1),
         BotDeleteBusinessMessage(u) => (u.qts, u.messages.len() as i32),
         BotPurchasedPaidMedia(u) => (u.qts, 1),
+        MessagePollVote(u) => (u.qts, 1),
+        BotBusinessConnect(u) => (u.qts, 1),
+        BotStarsSubscription(u) => (u.qts, 1),
+        BotGuestChatQuery(u) => (u.qts, 1),
+        ManagedBot(u) => (u.qts, 1),
         _ => return None,
     };
     (qts != 0).then_some((qts, count))
@@ -141,13 +149,13 @@ pub(crate) enum Taken {
 struct Dispatched {
     /// Every position up to this one was dispatched (`None`: not known yet).
     floor: Option<i32>,
-    /// Dispatched positions above the floor.
-    above: BTreeSet<i32>,
+    /// Dispatched positions above the floor: the last one each update covers, and how many.
+    above: BTreeMap<i32, i32>,
 }
 
 impl Dispatched {
     fn is_new(&self, qts: i32) -> bool {
-        self.floor.is_none_or(|floor| qts > floor) && !self.above.contains(&qts)
+        self.floor.is_none_or(|floor| qts > floor) && !self.above.contains_key(&qts)
     }
 
     /// Records a dispatched position `qts` covering `count` positions; the floor moves over
@@ -160,12 +168,12 @@ impl Dispatched {
         if qts - count <= floor {
             self.floor = Some(floor.max(qts));
         } else {
-            self.above.insert(qts);
+            self.above.insert(qts, count);
         }
         self.absorb();
         if self.above.len() > MAX_ABOVE {
             // A hole that never fills: give it up rather than grow without bound.
-            let lowest = self.above.pop_first().expect("not empty");
+            let (lowest, _) = self.above.pop_first().expect("not empty");
             tracing::warn!(
                 from = self.floor.map_or(0, |f| f + 1),
                 to = lowest - 1,
@@ -178,15 +186,23 @@ impl Dispatched {
 
     fn absorb(&mut self) {
         let Some(mut floor) = self.floor else { return };
-        // A single-count update right above the floor is exactly `floor + 1`.
-        while let Some(&next) = self.above.first() {
-            if next > floor + 1 {
+        while let Some((&last, &count)) = self.above.first_key_value() {
+            if last - count > floor {
                 break;
             }
             self.above.pop_first();
-            floor = floor.max(next);
+            floor = floor.max(last);
         }
         self.floor = Some(floor);
+    }
+
+    /// Everything up to `qts` was either dispatched or is no update oxygram knows (a
+    /// difference up to there was read): the floor moves there.
+    fn cover(&mut self, qts: i32) {
+        self.floor = Some(self.floor.map_or(qts, |floor| floor.max(qts)));
+        let floor = self.floor.unwrap_or(qts);
+        self.above.retain(|&last, _| last > floor);
+        self.absorb();
     }
 }
 
@@ -195,8 +211,9 @@ pub(crate) struct Qts {
     client: Client,
     inject: Option<mpsc::WeakSender<UpdatesLike>>,
     seen: Dispatched,
-    /// Fetched updates waiting for their carrier to come out of the stream, in order.
-    waiting: VecDeque<Vec<(tl::enums::Update, i32)>>,
+    /// Fetched updates waiting for their carrier to come out of the stream, in order, with
+    /// the position the difference covered.
+    waiting: VecDeque<(Vec<(tl::enums::Update, i32)>, i32)>,
     /// Holds the checkpoint below a known hole.
     guard: Option<Handled>,
     /// Take the floor from the session at the first probe (no state was loaded at start).
@@ -288,7 +305,7 @@ impl Qts {
             return Taken::Nothing;
         }
         if is_carrier(raw) {
-            let Some(fetched) = self.waiting.pop_front() else {
+            let Some((fetched, covered)) = self.waiting.pop_front() else {
                 return Taken::Nothing;
             };
             let mut out = Vec::new();
@@ -311,6 +328,7 @@ impl Qts {
                     peers.handle(),
                 ));
             }
+            self.seen.cover(covered);
             if !out.is_empty() {
                 tracing::info!(
                     recovered = out.len(),
@@ -337,6 +355,14 @@ impl Qts {
             return Taken::Nothing;
         }
         let hole = qts - count > floor;
+        if hole && self.guard.is_none() {
+            // Before this one is registered: no checkpoint may pass the missing ones.
+            self.guard = progress.register(&State {
+                date: state.date,
+                seq: state.seq,
+                message_box: Some(MessageBox::Secondary { qts: floor + 1 }),
+            });
+        }
         self.seen.mark(qts, count);
         if hole && may_fetch && self.waiting.is_empty() {
             tracing::debug!(floor, qts, "qts updates missing before this one");
@@ -379,6 +405,7 @@ impl Qts {
         let mut users = Vec::new();
         let mut chats = Vec::new();
         let mut done = false;
+        let mut covered = floor;
         for _ in 0..MAX_SLICES {
             let request = tl::functions::updates::GetDifference {
                 pts,
@@ -390,17 +417,28 @@ impl Qts {
             };
             let (other, u, c, next) = match self.call(&request).await {
                 Some(tl::enums::updates::Difference::Difference(d)) => {
+                    let tl::enums::updates::State::State(s) = &d.state;
+                    covered = s.qts;
                     (d.other_updates, d.users, d.chats, None)
                 }
                 Some(tl::enums::updates::Difference::Slice(d)) => {
                     let tl::enums::updates::State::State(s) = d.intermediate_state;
+                    covered = s.qts;
                     (d.other_updates, d.users, d.chats, Some(s))
                 }
                 Some(tl::enums::updates::Difference::Empty(_)) => {
+                    // Nothing after `qts`: Telegram's positions up to `target` hold nothing
+                    // a bot is given.
+                    covered = target;
                     done = true;
                     break;
                 }
-                Some(tl::enums::updates::Difference::TooLong(_)) | None => break,
+                // The pts part outgrew the request (or it failed): the next probe or hole
+                // tries again; the guard stays meanwhile.
+                Some(tl::enums::updates::Difference::TooLong(_)) | None => {
+                    done = true;
+                    break;
+                }
             };
             fetched.extend(other.into_iter().filter_map(|update| {
                 let (at, _) = qts_of(&update)?;
@@ -425,7 +463,7 @@ impl Qts {
             fetched = fetched.len(),
             "grammers dropped qts updates; fetched them back"
         );
-        self.waiting.push_back(fetched);
+        self.waiting.push_back((fetched, covered));
         self.send(UpdatesLike::Updates(tl::enums::Updates::Updates(
             tl::types::Updates {
                 updates: vec![carrier()],
@@ -529,9 +567,32 @@ mod tests {
         assert!(seen.above.is_empty());
         // A repeat of a fetched one (a live push racing the fetch) is not new.
         assert!(!seen.is_new(13));
-        // A business deletion of 3 messages covers 3 positions.
+        // A business deletion of 3 messages covers 3 positions, also above a hole.
         seen.mark(17, 3);
         assert_eq!(seen.floor, Some(17));
+        seen.mark(23, 3);
+        assert_eq!(seen.floor, Some(17));
+        seen.mark(20, 3);
+        assert_eq!(seen.floor, Some(23));
+        assert!(seen.above.is_empty());
+    }
+
+    #[test]
+    fn a_difference_read_up_to_a_position_covers_it() {
+        let mut seen = Dispatched {
+            floor: Some(10),
+            ..Dispatched::default()
+        };
+        seen.mark(15, 1);
+        // The difference up to 20 held 12 and 15 only (the rest: kinds no bot handler gets).
+        seen.mark(12, 1);
+        seen.cover(20);
+        assert_eq!(seen.floor, Some(20));
+        assert!(seen.above.is_empty());
+        assert!(!seen.is_new(15) && seen.is_new(21));
+        // Never backwards.
+        seen.cover(5);
+        assert_eq!(seen.floor, Some(20));
     }
 
     #[test]
