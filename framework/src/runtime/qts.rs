@@ -36,8 +36,8 @@
 //!   racing the fetch, or grammers delivering the same ones in a difference it did fetch for
 //!   the secondary box) is dropped: every `qts` is dispatched once.
 //! - **Checkpoints.** While a hole is known and not filled, a placeholder registered at the
-//!   hole's first position keeps the saved `qts` below it; a clean stop saves at most the
-//!   floor (grammers' own state would say the lost ones were seen). A crash or stop before
+//!   hole's first position keeps the saved `qts` below it; a clean stop while a hole is open
+//!   saves the floor (grammers' own state would say the lost ones were seen). A crash or stop before
 //!   they were handled fetches them again at the next start.
 //!
 //! Bounds: at most [`MAX_ABOVE`] dispatched positions are remembered above the floor (beyond
@@ -220,6 +220,8 @@ pub(crate) struct Qts {
     floor_from_session: bool,
     /// A look found more than one look fetches.
     more: bool,
+    /// A probe came out while stopping (no look): a loss may be behind it.
+    unchecked: bool,
     /// How many updates were fetched back since the start (for logs and tests).
     recovered: u64,
 }
@@ -235,6 +237,7 @@ impl Qts {
             guard: None,
             floor_from_session: true,
             more: false,
+            unchecked: false,
             recovered: 0,
         }
     }
@@ -301,6 +304,8 @@ impl Qts {
             }
             if may_fetch {
                 self.look(progress).await;
+            } else {
+                self.unchecked = true;
             }
             return Taken::Nothing;
         }
@@ -495,10 +500,16 @@ impl Qts {
         }
     }
 
-    /// On a clean stop, after grammers saved its state: the saved `qts` goes back to the floor
-    /// if grammers' is past updates oxygram never dispatched.
+    /// On a clean stop, after grammers saved its state: while a hole is open (a look pending
+    /// or failed, or a probe seen while stopping), grammers' `qts` is past updates oxygram
+    /// never dispatched, so the saved one goes back to the floor. Only then: without a known
+    /// hole the session's `qts` may lawfully be past the floor (kinds oxygram does not track,
+    /// such as a user account's secret-chat messages).
     pub(crate) async fn save_floor(&self, session: &ErasedSession) {
-        let Some(floor) = self.seen.floor else { return };
+        let open = self.guard.is_some() || !self.waiting.is_empty() || self.unchecked;
+        let Some(floor) = self.seen.floor.filter(|_| open) else {
+            return;
+        };
         let Ok(saved) = session.updates_state().await else {
             return;
         };
