@@ -222,8 +222,6 @@ pub(crate) struct Qts {
     more: bool,
     /// A probe came out while stopping (no look): a loss may be behind it.
     unchecked: bool,
-    /// How many updates were fetched back since the start (for logs and tests).
-    recovered: u64,
 }
 
 impl Qts {
@@ -238,7 +236,6 @@ impl Qts {
             floor_from_session: true,
             more: false,
             unchecked: false,
-            recovered: 0,
         }
     }
 
@@ -277,15 +274,8 @@ impl Qts {
         });
     }
 
-    /// How many updates were fetched back and dispatched since the start.
-    #[allow(dead_code)]
-    pub(crate) fn recovered(&self) -> u64 {
-        self.recovered
-    }
-
-    /// `may_fetch` is false while stopping.
     /// Looks at one update from the stream (by reference: a grammers update is ~5 KB, and
-    /// the usual one goes on unchanged).
+    /// the usual one goes on unchanged). `may_fetch` is false while stopping.
     pub(crate) async fn take(
         &mut self,
         raw: &tl::enums::Update,
@@ -320,7 +310,6 @@ impl Qts {
                 }
                 let count = qts_of(&update).map_or(1, |(_, count)| count);
                 self.seen.mark(qts, count);
-                self.recovered += 1;
                 let state = State {
                     date: state.date,
                     seq: state.seq,
