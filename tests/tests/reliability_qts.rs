@@ -259,3 +259,36 @@ fn qts_updates_survive_a_sigkill() {
         event_lines(&outputs, &joined)
     );
 }
+
+/// The common box's own `other_updates` in the same difference (an edit and a deletion in
+/// alice's chat) survive too: grammers forces them through while it fetches the difference
+/// for the common box; only the qts ones needed oxygram.
+#[tokio::test]
+async fn edits_and_deletions_in_the_same_difference_arrive_with_the_qts_updates() {
+    let app = DslApp::start_in(world, "include = [\"members\", \"edits\"]", "").await;
+    app.kit
+        .wait_for_rpc("updates.getDifference", 1, WAIT)
+        .await
+        .unwrap();
+    let alice = app.kit.user("alice");
+    let draft = alice.send_text(BOT, "first draft").await.unwrap();
+    let doomed = alice.send_text(BOT, "to be deleted").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.kit.pause_pushes(true);
+    alice.edit_text(&draft, "final text").await.unwrap();
+    alice.delete(&doomed).await.unwrap();
+    let bob = app.kit.user("bob");
+    bob.join_group("lounge").await.unwrap();
+    app.kit.pause_pushes(false);
+    app.kit.drop_connections();
+    assert_eq!(app.next("alice").await, "edited to: final text");
+    app.events
+        .wait_for(&format!("member {} Left -> Member", bob.id()), WAIT)
+        .await;
+    let deadline = Instant::now() + WAIT;
+    while app.deleted.0.lock().unwrap().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(*app.deleted.0.lock().unwrap(), [doomed.id]);
+    app.stop().await;
+}
