@@ -18,6 +18,10 @@
 //! own while pushes stall is only caught by grammers' own 15-minute deadline. The watchdog
 //! asks for the account-wide difference; channels and supergroups keep grammers' per-channel
 //! deadlines (a channel with news usually shows up in the account-wide difference too).
+//!
+//! Behind every `ConnectionClosed` (its own or the pool's) and `updatesTooLong` it forwards,
+//! it puts a probe for [`super::qts`]: when that comes out of the stream, grammers has
+//! applied the difference those made it fetch, and the qts updates it dropped are fetched.
 
 use std::time::Duration;
 
