@@ -284,14 +284,15 @@ impl App {
                     path: session.path().to_path_buf(),
                     detail: e.to_string(),
                 })?;
+            let qts = runtime::qts::Qts::new(client.clone(), Some(inject.clone()));
             let too_long = runtime::too_long::TooLong::new(
                 client.clone(),
                 Some(inject),
                 config.updates.too_long_fetch,
             );
-            Ok::<_, Error>((dispatcher, stream, too_long))
+            Ok::<_, Error>((dispatcher, stream, too_long, qts))
         };
-        let (dispatcher, stream, too_long) = match started.await {
+        let (dispatcher, stream, too_long, qts) = match started.await {
             Ok(started) => started,
             Err(error) => {
                 handle.quit();
@@ -313,6 +314,8 @@ impl App {
             checkpoint_interval: config.updates.checkpoint_interval,
             grace: config.dispatch.shutdown_grace,
             too_long,
+            qts,
+            catch_up: config.updates.catch_up,
         };
         let updates = tokio::spawn(runtime::run_updates(stream, dispatcher, stop_rx, settings));
         tracing::info!(

@@ -369,6 +369,8 @@ async fn collect_qts(kit: &TestKit, updates: &mut UnboundedReceiver<Update>, n: 
 /// `state.qts` first (`apply_difference_type`) and then skips the qts updates the
 /// difference carries as already seen: they never reach the stream. The testkit answers as
 /// Telegram does (the difference has them, see above); this shows the loss in grammers.
+/// It stays about the raw client: oxygram works around it in `framework/src/runtime/qts.rs`
+/// (fetches them back; `tests/tests/reliability_qts.rs`, RELIABILITY.md section 11).
 #[tokio::test]
 #[ignore = "grammers 0.11 drops qts updates fetched by a difference begun for the common box"]
 async fn qts_updates_survive_a_dropped_connection() {

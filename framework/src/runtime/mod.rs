@@ -23,6 +23,7 @@
 pub(crate) mod allocator;
 mod checkpoint;
 mod peer_cache;
+pub(crate) mod qts;
 mod retry;
 pub(crate) mod short_updates;
 pub(crate) mod too_long;
@@ -64,6 +65,10 @@ pub(crate) struct LoopSettings {
     pub grace: Duration,
     /// Fills the channel messages Telegram skipped ([`too_long`]).
     pub too_long: too_long::TooLong,
+    /// Fetches the secondary (qts) updates grammers dropped ([`qts`]).
+    pub qts: qts::Qts,
+    /// Whether grammers catches up from the saved state (`[updates] catch_up`).
+    pub catch_up: bool,
 }
 
 /// Runs until `stop` becomes true (clean stop) or the stream fails for good.
@@ -78,8 +83,11 @@ pub(crate) async fn run_updates(
         checkpoint_interval,
         grace,
         mut too_long,
+        mut qts,
+        catch_up,
     } = settings;
     too_long.load(&*session).await;
+    qts.load(&*session, catch_up).await;
     let progress = Arc::new(checkpoint::Progress::default());
     let mut checkpoints = tokio::time::interval(checkpoint_interval);
     checkpoints.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -109,7 +117,23 @@ pub(crate) async fn run_updates(
         match result {
             Some(Ok((raw, state, peers))) => {
                 pause = Duration::from_secs(1);
-                if let Some(update) = too_long.take(raw, state, peers, !stopping).await {
+                let pass = match qts
+                    .take(&raw, &state, &peers, &progress, &*session, !stopping)
+                    .await
+                {
+                    qts::Taken::Pass => true,
+                    qts::Taken::Nothing => false,
+                    qts::Taken::Recovered(updates) => {
+                        for update in updates {
+                            received += 1;
+                            let handled = progress.register(update.state());
+                            dispatcher.dispatch_tracked(update, handled).await;
+                        }
+                        qts.dispatched();
+                        false
+                    }
+                };
+                if pass && let Some(update) = too_long.take(raw, state, peers, !stopping).await {
                     received += 1;
                     let handled = progress.register(update.state());
                     dispatcher.dispatch_tracked(update, handled).await;
@@ -142,6 +166,20 @@ pub(crate) async fn run_updates(
     // recorded already, so they are handled now or never.
     if outcome.is_ok() {
         while let Some(Ok((raw, state, peers))) = stream.next_raw().now_or_never() {
+            match qts
+                .take(&raw, &state, &peers, &progress, &*session, false)
+                .await
+            {
+                qts::Taken::Pass => {}
+                qts::Taken::Nothing => continue,
+                qts::Taken::Recovered(updates) => {
+                    for update in updates {
+                        received += 1;
+                        dispatcher.dispatch(update).await;
+                    }
+                    continue;
+                }
+            }
             let taken = too_long.take(raw, state, peers, false).await;
             for update in taken
                 .into_iter()
@@ -170,6 +208,7 @@ pub(crate) async fn run_updates(
     if let Err(e) = stream.sync_update_state().await {
         tracing::error!("could not save the update state to the session: {e}");
     }
+    qts.save_floor(&*session).await;
     outcome
 }
 

@@ -18,6 +18,10 @@
 //! own while pushes stall is only caught by grammers' own 15-minute deadline. The watchdog
 //! asks for the account-wide difference; channels and supergroups keep grammers' per-channel
 //! deadlines (a channel with news usually shows up in the account-wide difference too).
+//!
+//! Behind every `ConnectionClosed` (its own or the pool's) and `updatesTooLong` it forwards,
+//! it puts a probe for [`super::qts`]: when that comes out of the stream, grammers has
+//! applied the difference those made it fetch, and the qts updates it dropped are fetched.
 
 use std::time::Duration;
 
@@ -67,15 +71,40 @@ pub(crate) fn spawn<F: FetchDifference>(
             deadline = Instant::now() + interval;
             short.complete(&mut batch).await;
             for updates in batch.drain(..) {
+                // grammers fetches the account's difference for these; the probe behind them
+                // comes out of the stream once that difference was applied (see `qts`).
+                let probe = matches!(
+                    updates,
+                    UpdatesLike::ConnectionClosed
+                        | UpdatesLike::Updates(grammers_client::tl::enums::Updates::TooLong)
+                );
                 let Ok(slot) = stream.reserve().await else {
                     // The update stream is gone (the app stopped).
                     return;
                 };
                 slot.send(updates);
+                if probe {
+                    let Ok(slot) = stream.reserve().await else {
+                        return;
+                    };
+                    slot.send(probe_updates());
+                }
             }
         }
     });
     (receiver, inject)
+}
+
+/// A container holding only [`super::qts::probe`].
+fn probe_updates() -> UpdatesLike {
+    use grammers_client::tl;
+    UpdatesLike::Updates(tl::enums::Updates::Updates(tl::types::Updates {
+        updates: vec![super::qts::probe()],
+        users: Vec::new(),
+        chats: Vec::new(),
+        date: 0,
+        seq: 0,
+    }))
 }
 
 #[cfg(test)]
@@ -94,6 +123,15 @@ mod tests {
             grammers_mtsender::InvocationError,
         > {
             unreachable!("no short messages in this test")
+        }
+    }
+
+    fn is_probe(updates: Option<UpdatesLike>) -> bool {
+        match updates {
+            Some(UpdatesLike::Updates(grammers_client::tl::enums::Updates::Updates(u))) => {
+                u.updates.len() == 1 && super::super::qts::is_probe(&u.updates[0])
+            }
+            _ => false,
         }
     }
 
@@ -128,11 +166,14 @@ mod tests {
             Some(UpdatesLike::ConnectionClosed)
         ));
         assert_eq!(before.elapsed(), Duration::from_secs(60));
+        // grammers fetches the difference for it; the probe behind it tells the loop when.
+        assert!(is_probe(out.recv().await));
         assert!(matches!(
             out.recv().await,
             Some(UpdatesLike::ConnectionClosed)
         ));
         assert_eq!(before.elapsed(), Duration::from_secs(120));
+        assert!(is_probe(out.recv().await));
 
         // The connection pool ending ends the stream.
         drop(connection);

@@ -11,6 +11,8 @@
 //! After each answer it prints `handled <text> at <unix ms>` on stdout, so the restart test
 //! can tell how long before a kill a repeated message had been handled.
 //!
+//! Chat events (membership, join requests, bot stops) print `event ...` lines (the qts test).
+//!
 //! It is a separate process so the tests can SIGKILL it, restart it on the same session, and
 //! read its own peak memory from `/proc`.
 
@@ -75,6 +77,33 @@ async fn echo(msg: Message, Text(text): Text, State(load): State<Load>) -> Resul
         .unwrap_or_default();
     println!("handled {text} at {}", at.as_millis());
     Ok(())
+}
+
+/// Membership changes, join requests (approved) and bot stops, printed as `event ...` lines
+/// for `tests/tests/reliability_qts.rs` (the other tests' worlds have none of them).
+#[handler(chat_member)]
+async fn member(change: ChatMemberUpdated) {
+    println!(
+        "event member {} {:?} -> {:?}",
+        change.user_id, change.old, change.new
+    );
+}
+
+#[handler(join_request)]
+async fn join_request(request: JoinRequest) -> Result<()> {
+    request.approve().await?;
+    println!("event approved {}", request.user_id);
+    Ok(())
+}
+
+#[handler(bot_stopped)]
+async fn bot_stopped(event: BotStopped) {
+    let what = if event.stopped {
+        "stopped"
+    } else {
+        "restarted"
+    };
+    println!("event {what} {}", event.user_id);
 }
 
 fn main() -> oxygram::Result<()> {

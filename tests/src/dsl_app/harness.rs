@@ -34,6 +34,8 @@ pub struct DslApp {
     pub deleted: Deleted,
     /// Chat events the `members` plugin recorded.
     pub events: Events,
+    /// The app's `Bot.toml`, to start it again on the same session ([`DslApp::restart`]).
+    toml: String,
     _dir: tempfile::TempDir,
 }
 
@@ -142,21 +144,36 @@ impl DslApp {
                 &kit.account_id("carol").expect("carol exists").to_string()
             ),
         );
-        let config = oxygram::Config::from_toml_str(&toml).expect("valid Bot.toml");
-        let failures = Arc::new(Mutex::new(Vec::new()));
-        let audit = Audit::default();
-        let seen_own = SeenOwn::default();
-        let chosen = Chosen::default();
-        let deleted = Deleted::default();
-        let events = Events::default();
-        let hook_failures = Arc::clone(&failures);
-        let mut app = App::new()
+        let mut this = Self {
+            kit,
+            app: App::new(),
+            failures: Arc::new(Mutex::new(Vec::new())),
+            audit: Audit::default(),
+            seen_own: SeenOwn::default(),
+            chosen: Chosen::default(),
+            deleted: Deleted::default(),
+            events: Events::default(),
+            toml,
+            _dir: dir,
+        };
+        this.app = this.build_app();
+        tokio::time::timeout(TIMEOUT, this.app.start())
+            .await
+            .expect("the app starts (or fails) in time")?;
+        Ok(this)
+    }
+
+    /// A new app on the same config, session and recorded state.
+    fn build_app(&self) -> App {
+        let config = oxygram::Config::from_toml_str(&self.toml).expect("valid Bot.toml");
+        let hook_failures = Arc::clone(&self.failures);
+        App::new()
             .config(config)
-            .state(audit.clone())
-            .state(seen_own.clone())
-            .state(chosen.clone())
-            .state(deleted.clone())
-            .state(events.clone())
+            .state(self.audit.clone())
+            .state(self.seen_own.clone())
+            .state(self.chosen.clone())
+            .state(self.deleted.clone())
+            .state(self.events.clone())
             .state(Gate::default())
             .on_error(move |failure| {
                 let hook_failures = Arc::clone(&hook_failures);
@@ -166,21 +183,24 @@ impl DslApp {
                         .unwrap()
                         .push(format!("{}: {}", failure.handler, failure.error));
                 }
-            });
-        tokio::time::timeout(TIMEOUT, app.start())
+            })
+    }
+
+    /// Stops the app cleanly; the testkit keeps running ([`DslApp::restart`] starts it again).
+    pub async fn stop_app(&mut self) {
+        tokio::time::timeout(TIMEOUT, self.app.stop())
             .await
-            .expect("the app starts (or fails) in time")?;
-        Ok(Self {
-            kit,
-            app,
-            failures,
-            audit,
-            seen_own,
-            chosen,
-            deleted,
-            events,
-            _dir: dir,
-        })
+            .expect("the app stops in time")
+            .expect("the app stops cleanly");
+    }
+
+    /// Starts the app again on the same session file, after [`DslApp::stop_app`].
+    pub async fn restart(&mut self) {
+        self.app = self.build_app();
+        tokio::time::timeout(TIMEOUT, self.app.start())
+            .await
+            .expect("the app starts in time")
+            .expect("the app starts again");
     }
 
     /// Sends `text` from `who` to the bot and returns the next message `who` receives.
