@@ -13,28 +13,27 @@ use oxygram_testkit::{Bot, Group, User, World};
 
 const WAIT: Duration = Duration::from_secs(20);
 
+/// The DSL world has carol and the Club already (see `dsl_app::harness`); add the Lounge.
 fn world(world: World) -> World {
-    groups(
-        world.user(User::new("+15550003").first_name("Carol").username("carol")),
-        BOT,
-    )
+    world.supergroup(lounge(BOT))
+}
+
+/// The Lounge: public, `bot` an admin.
+fn lounge(bot: &str) -> Group {
+    Group::new("Lounge")
+        .username("lounge")
+        .members(["alice", bot])
+        .admins([bot])
 }
 
 /// The Lounge (public, `bot` an admin) and the Club (join requests, `bot` an admin).
 fn groups(world: World, bot: &str) -> World {
-    world
-        .supergroup(
-            Group::new("Lounge")
-                .username("lounge")
-                .members(["alice", bot])
-                .admins([bot]),
-        )
-        .supergroup(
-            Group::new("Club")
-                .members(["alice", bot])
-                .admins([bot])
-                .join_requests(true),
-        )
+    world.supergroup(lounge(bot)).supergroup(
+        Group::new("Club")
+            .members(["alice", bot])
+            .admins([bot])
+            .join_requests(true),
+    )
 }
 
 async fn start() -> DslApp {
