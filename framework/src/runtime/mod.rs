@@ -133,10 +133,19 @@ pub(crate) async fn run_updates(
                         false
                     }
                 };
-                if pass && let Some(update) = too_long.take(raw, state, peers, !stopping).await {
-                    received += 1;
-                    let handled = progress.register(update.state());
-                    dispatcher.dispatch_tracked(update, handled).await;
+                if pass {
+                    match too_long.route(&raw, &state) {
+                        too_long::Route::Deliver => {
+                            received += 1;
+                            let update = too_long.build(raw, state, peers);
+                            let handled = progress.register(update.state());
+                            dispatcher.dispatch_tracked(update, handled).await;
+                        }
+                        // Rare: boxed, so the loop's own future stays small.
+                        route => {
+                            Box::pin(too_long.take(route, raw, state, peers, !stopping)).await;
+                        }
+                    }
                 }
                 while let Some(update) = too_long.ready() {
                     received += 1;
@@ -180,11 +189,9 @@ pub(crate) async fn run_updates(
                     continue;
                 }
             }
-            let taken = too_long.take(raw, state, peers, false).await;
-            for update in taken
-                .into_iter()
-                .chain(std::iter::from_fn(|| too_long.ready()))
-            {
+            let route = too_long.route(&raw, &state);
+            Box::pin(too_long.take(route, raw, state, peers, false)).await;
+            while let Some(update) = too_long.ready() {
                 received += 1;
                 dispatcher.dispatch(update).await;
             }
