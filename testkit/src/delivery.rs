@@ -200,6 +200,9 @@ impl State {
                             .find(|m| m.global_id == g)
                             .map(|m| m.id)
                     });
+                    if copy.peer == PeerRef::User(copy.from) && copy.from != owner {
+                        account.private_senders.insert(copy.from);
+                    }
                     account.messages.insert(copy.id, copy.clone());
                     if hidden {
                         continue;

@@ -718,10 +718,7 @@ impl State {
         if account.blocked_by.contains(&user) {
             return Err(RpcFail::new(403, "USER_IS_BLOCKED"));
         }
-        let wrote = account
-            .messages
-            .values()
-            .any(|m| m.peer == PeerRef::User(user) && m.from == user);
+        let wrote = account.private_senders.contains(&user);
         let requested = self.rooms.values().any(|r| {
             r.pending_requests.iter().any(|(u, _)| *u == user)
                 && (r.creator == bot || r.admins.contains(&bot))

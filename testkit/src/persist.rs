@@ -299,6 +299,11 @@ impl State {
                 for m in messages.values() {
                     register_media(&mut self.files, m);
                 }
+                a.private_senders = messages
+                    .values()
+                    .filter(|m| m.peer == PeerRef::User(m.from) && m.from != a.id)
+                    .map(|m| m.from)
+                    .collect();
                 a.messages = messages;
                 a.log = log;
                 a.qts_log = qts_log;
