@@ -13,7 +13,8 @@ const MAX_CALLBACK_DATA: usize = 64;
 const MAX_COMMAND_DESCRIPTION: usize = 256;
 
 /// The service actions `service = ".."` understands: `oxygram::extract::SERVICE_ACTION_NAMES`
-/// (the macro crate cannot depend on the framework; a framework test keeps the two equal).
+/// (the macro crate cannot depend on the framework). If the two lists drift, a name only this
+/// one has is refused at startup by the router (`DispatchError::UnknownServiceAction`).
 pub(crate) const SERVICE_ACTIONS: &[&str] = &[
     "new_chat_members",
     "left_chat_member",
