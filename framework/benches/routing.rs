@@ -22,7 +22,6 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use oxygram::Config;
 use oxygram::dispatch::testing::{TestUser, TestWorld};
 use oxygram::dispatch::{Dispatcher, DispatcherSetup, Me};
-use oxygram::filters::Filter;
 use oxygram::handler::{BoxFuture, HandlerSpec, Kind, Outcome, Trigger};
 use oxygram::state::States;
 
@@ -31,21 +30,12 @@ fn done(_: oxygram::dispatch::UpdateContext) -> BoxFuture<'static, Outcome> {
 }
 
 fn spec(name: &'static str, trigger: Trigger, group: i32, line: u32) -> HandlerSpec {
-    HandlerSpec {
-        name,
-        module_path: "bench::plugins::bench",
-        plugin: None,
-        kind: Kind::NewMessage,
-        trigger,
-        filter: Filter::always,
-        group,
-        description: None,
-        outgoing: false,
-        file: "routing.rs",
-        line,
-        check: HandlerSpec::no_check,
-        call: done,
-    }
+    HandlerSpec::builder(name, Kind::NewMessage, done)
+        .module_path("bench::plugins::bench")
+        .trigger(trigger)
+        .group(group)
+        .location("routing.rs", line)
+        .build()
 }
 
 /// `/start` plus `extra` other command handlers spread over four groups, and one handler

@@ -41,6 +41,7 @@ pub struct App {
     prompter: Option<Box<dyn Prompter>>,
     on_error: Option<ErrorHook>,
     handlers: Option<Vec<HandlerSpec>>,
+    middleware: Vec<Arc<dyn crate::middleware::Middleware>>,
     running: Option<Running>,
 }
 
@@ -85,6 +86,7 @@ impl App {
             prompter: None,
             on_error: None,
             handlers: None,
+            middleware: Vec::new(),
             running: None,
         }
     }
@@ -126,6 +128,24 @@ impl App {
         self
     }
 
+    /// Adds a middleware around every update's handling; the first added runs outermost
+    /// (see [`crate::middleware`]).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use oxygram::middleware::{RateLimit, TraceUpdates};
+    ///
+    /// oxygram::App::new()
+    ///     .middleware(TraceUpdates)
+    ///     .middleware(RateLimit::per_user(5, Duration::from_secs(10)))
+    ///     .run()
+    ///     .unwrap();
+    /// ```
+    pub fn middleware(mut self, middleware: impl crate::middleware::Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
+    }
+
     /// Routes to exactly these handlers instead of every `#[handler]` linked into the binary
     /// (tests, or apps that assemble handlers at runtime).
     pub fn handlers(mut self, handlers: impl IntoIterator<Item = HandlerSpec>) -> Self {
@@ -138,46 +158,6 @@ impl App {
     pub fn prompter(mut self, prompter: impl Prompter) -> Self {
         self.prompter = Some(Box::new(prompter));
         self
-    }
-
-    /// Runs the app to the end on its own tokio runtime: start, handle updates until Ctrl+C
-    /// or SIGTERM, stop cleanly. Returns `Ok(())` after a signal.
-    ///
-    /// `run` owns the process the way `#[tokio::main]` does: it builds a multi-threaded tokio
-    /// runtime (one worker per core) and, on Linux with glibc, limits malloc to one arena,
-    /// which keeps a bot's memory about a fifth lower at no measured cost in speed. Set
-    /// `MALLOC_ARENA_MAX` in the environment to choose otherwise; an app that needs its own
-    /// runtime calls [`App::start`] and [`App::stop`] from it instead.
-    pub fn run(mut self) -> Result<()> {
-        // Before any runtime thread exists (see runtime::allocator for the measurements).
-        crate::runtime::allocator::use_one_malloc_arena();
-        // `--sandbox`: the same app against an in-process local Telegram (crate::sandbox).
-        if let Some(mode) = crate::sandbox::requested()? {
-            return crate::sandbox::run(self, mode);
-        }
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .map_err(Error::system("start the tokio runtime"))?;
-        runtime.block_on(async move {
-            self.start().await?;
-            let idled = self.idle().await;
-            let mut signals = self.running.as_mut().and_then(|r| r.signals.take());
-            let second_signal = async {
-                match signals.as_mut() {
-                    Some(signals) => signals.recv().await,
-                    None => std::future::pending().await,
-                }
-            };
-            let stopped = tokio::select! {
-                stopped = self.stop() => stopped,
-                _ = second_signal => {
-                    tracing::warn!("second stop signal: exiting without waiting for handlers");
-                    Ok(())
-                }
-            };
-            idled.and(stopped)
-        })
     }
 
     /// Loads the configuration, sets up logging, opens the session, logs in and starts
@@ -240,7 +220,11 @@ impl App {
                 let _ = pool.await;
                 drop(client);
                 session.discard_if_new();
-                return Err(error);
+                // A session file that cannot record the login is the session's error.
+                return Err(match error {
+                    login::LoginError::Session(e) => Error::Session(e),
+                    e => Error::Login(e),
+                });
             }
         };
         let user = logged_in.user;
@@ -260,6 +244,7 @@ impl App {
             setup.on_error = self.on_error.clone();
             setup.handlers = self.handlers.clone();
             setup.session = Some(handle.session.clone());
+            setup.middleware = self.middleware.clone();
             let dispatcher = Dispatcher::new(setup)?;
             // Between the connection and the stream: notices a connection that went quiet.
             // ... and completes short messages with the senders and chats they only name.
@@ -390,6 +375,12 @@ impl App {
         result
     }
 
+    /// The stop signals of a running app, for [`App::run`] to tell a second Ctrl+C (exit now)
+    /// from the first.
+    pub(crate) fn take_stop_signals(&mut self) -> Option<StopSignals> {
+        self.running.as_mut().and_then(|r| r.signals.take())
+    }
+
     /// Takes the configuration the builder was given (a `Config`, or a file to load), for the
     /// sandbox to adjust before it starts the app.
     #[cfg(feature = "sandbox")]
@@ -420,7 +411,7 @@ impl App {
 
 /// Ctrl+C and (on Unix) SIGTERM, listened for from the moment it is created: an app that
 /// says "receiving updates" must already stop cleanly on a signal, not die of it.
-struct StopSignals {
+pub(crate) struct StopSignals {
     #[cfg(unix)]
     interrupt: tokio::signal::unix::Signal,
     #[cfg(unix)]
@@ -446,7 +437,7 @@ impl StopSignals {
     }
 
     /// Resolves on the next Ctrl+C or SIGTERM.
-    async fn recv(&mut self) -> Result<()> {
+    pub(crate) async fn recv(&mut self) -> Result<()> {
         #[cfg(unix)]
         {
             tokio::select! {

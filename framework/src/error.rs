@@ -10,6 +10,7 @@ use std::fmt;
 use grammers_mtsender::InvocationError;
 
 pub use crate::config::ConfigError;
+pub use crate::dispatch::DispatchError;
 pub use crate::login::LoginError;
 pub use crate::session::SessionError;
 
@@ -40,8 +41,8 @@ pub enum Error {
     )]
     LoggedOut(String),
     /// The handlers registered do not fit together or with the configuration.
-    #[error("{0}")]
-    Handlers(String),
+    #[error(transparent)]
+    Dispatch(#[from] DispatchError),
     /// The operating system refused something the app needs (a runtime, signal handlers).
     #[error("could not {doing}: {source}")]
     System {
@@ -50,19 +51,17 @@ pub enum Error {
         /// The operating system's error.
         source: std::io::Error,
     },
-    /// The offline sandbox (`--sandbox`) could not start or run.
+    /// The offline sandbox (`--sandbox`) could not start or run: a
+    /// [`SandboxError`](crate::sandbox::SandboxError), boxed (match it with
+    /// `error.downcast_ref::<oxygram::sandbox::SandboxError>()`).
     #[error(transparent)]
-    Sandbox(#[from] crate::sandbox::SandboxError),
+    Sandbox(Box<dyn std::error::Error + Send + Sync>),
     /// An [`App`](crate::App) method was called in the wrong state.
     #[error("{0}")]
     Usage(&'static str),
 }
 
 impl Error {
-    pub(crate) fn telegram(doing: &'static str) -> impl FnOnce(InvocationError) -> Self {
-        move |source| Self::Telegram { doing, source }
-    }
-
     pub(crate) fn system(doing: &'static str) -> impl FnOnce(std::io::Error) -> Self {
         move |source| Self::System { doing, source }
     }
@@ -72,6 +71,18 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `main` returning `Err` prints `Debug`: make that the readable sentence.
         fmt::Display::fmt(self, f)
+    }
+}
+
+impl crate::flood::FloodWaitExt for Error {
+    fn flood_wait(&self) -> Option<crate::flood::FloodWait> {
+        crate::flood::FloodWait::find(self)
+    }
+}
+
+impl crate::peer_flood::PeerFloodExt for Error {
+    fn peer_flood(&self) -> Option<crate::peer_flood::PeerFlood> {
+        crate::peer_flood::PeerFlood::find(self)
     }
 }
 

@@ -28,7 +28,6 @@
 //! }
 //! ```
 
-use std::any::Any;
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
@@ -93,12 +92,6 @@ impl FloodWait {
         crate::error_chain::invocation_error(error).and_then(FloodWait::from_error)
     }
 
-    /// The flood wait in a handler's error value, whatever its type, when it is one of the
-    /// types handlers return (`InvocationError`, `oxygram::Error`, a boxed error).
-    pub(crate) fn in_handler_error<E: Any>(error: &E) -> Option<FloodWait> {
-        crate::error_chain::in_handler_error(error).and_then(FloodWait::from_error)
-    }
-
     /// Whether this is a slow-mode wait (`SLOWMODE_WAIT_X`): the group's admins allow one
     /// message per member every so often, and the wait is until this member may post again
     /// in that group. Unlike a `FLOOD_WAIT`, it is about one chat, not the account, so other
@@ -130,7 +123,7 @@ impl fmt::Display for FloodWait {
         write!(
             f,
             "Telegram asks to wait {} before {} ({})",
-            crate::login::human_duration(u32::try_from(self.wait.as_secs()).unwrap_or(u32::MAX)),
+            crate::util::human_duration(u32::try_from(self.wait.as_secs()).unwrap_or(u32::MAX)),
             self.request,
             self.error
         )
@@ -155,12 +148,6 @@ pub trait FloodWaitExt {
 impl FloodWaitExt for InvocationError {
     fn flood_wait(&self) -> Option<FloodWait> {
         FloodWait::from_error(self)
-    }
-}
-
-impl FloodWaitExt for crate::Error {
-    fn flood_wait(&self) -> Option<FloodWait> {
-        FloodWait::find(self)
     }
 }
 
@@ -220,14 +207,5 @@ mod tests {
             app_error.flood_wait().unwrap().wait,
             Duration::from_secs(41)
         );
-        assert_eq!(
-            FloodWait::in_handler_error(&boxed).unwrap().wait,
-            Duration::from_secs(40)
-        );
-        assert_eq!(
-            FloodWait::in_handler_error(&app_error).unwrap().wait,
-            Duration::from_secs(41)
-        );
-        assert!(FloodWait::in_handler_error(&"text error").is_none());
     }
 }

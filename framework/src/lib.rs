@@ -21,6 +21,8 @@
 //!   (Telegram's sending limits, `[throttle]` in `Bot.toml`).
 //! - [`flood`]: flood waits as a typed [`FloodWait`] (slow mode included), and the threshold
 //!   oxygram sleeps under; [`peer_flood`]: `PEER_FLOOD` as a typed [`PeerFlood`].
+//! - [`middleware`]: code around every update's handling ([`middleware::RateLimit`],
+//!   [`middleware::TraceUpdates`]).
 //! - [`command`]: `/cmd@bot args` parsing.
 //! - [`plugin`]: plugin names and `[plugins] include/exclude`.
 //! - [`state`]: shared state registered with [`App::state`].
@@ -34,6 +36,7 @@ pub mod app;
 pub mod client;
 pub mod command;
 pub mod config;
+mod context;
 pub mod dispatch;
 pub mod error;
 mod error_chain;
@@ -44,14 +47,17 @@ pub mod handler;
 pub mod log;
 pub mod login;
 pub mod message;
+pub mod middleware;
 pub mod peer_flood;
 pub mod plugin;
 pub mod prelude;
+mod run;
 mod runtime;
 pub mod sandbox;
 pub mod session;
 pub mod state;
 pub mod throttle;
+mod util;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -25,7 +25,7 @@ use crate::throttle::Throttle;
 /// the prelude's [`Client`](crate::Client) extractor throttles its `send_message`), and the
 /// grammers message from [`into_inner`](Message::into_inner) or the
 /// raw `oxygram::grammers::update::Message` extractor. Put your own calls through
-/// [`Throttle::send`] ([`UpdateContext::throttle`](crate::dispatch::UpdateContext::throttle)).
+/// [`Throttle::send`] ([`UpdateContext::throttle`](crate::context::UpdateContext::throttle)).
 ///
 /// ```
 /// use oxygram::prelude::*;

@@ -25,7 +25,6 @@
 //! }
 //! ```
 
-use std::any::Any;
 use std::error::Error as StdError;
 use std::fmt;
 
@@ -79,12 +78,6 @@ impl PeerFlood {
     pub fn find(error: &(dyn StdError + 'static)) -> Option<PeerFlood> {
         crate::error_chain::invocation_error(error).and_then(PeerFlood::from_error)
     }
-
-    /// The `PEER_FLOOD` in a handler's error value, whatever its type, when it is one of the
-    /// types handlers return.
-    pub(crate) fn in_handler_error<E: Any>(error: &E) -> Option<PeerFlood> {
-        crate::error_chain::in_handler_error(error).and_then(PeerFlood::from_error)
-    }
 }
 
 impl fmt::Display for PeerFlood {
@@ -107,12 +100,6 @@ pub trait PeerFloodExt {
 impl PeerFloodExt for InvocationError {
     fn peer_flood(&self) -> Option<PeerFlood> {
         PeerFlood::from_error(self)
-    }
-}
-
-impl PeerFloodExt for crate::Error {
-    fn peer_flood(&self) -> Option<PeerFlood> {
-        PeerFlood::find(self)
     }
 }
 
@@ -158,8 +145,5 @@ mod tests {
             source: rpc(400, "PEER_FLOOD"),
         };
         assert!(app_error.peer_flood().is_some());
-        assert!(PeerFlood::in_handler_error(&boxed).is_some());
-        assert!(PeerFlood::in_handler_error(&app_error).is_some());
-        assert!(PeerFlood::in_handler_error(&"text error").is_none());
     }
 }

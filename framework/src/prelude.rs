@@ -18,7 +18,7 @@ pub use grammers_client::update::{
 
 /// The client; its `send_message` and `forward_messages` wait for the throttle.
 pub use crate::client::Client;
-pub use crate::dispatch::{Me, UpdateContext};
+pub use crate::context::{Me, UpdateContext};
 pub use crate::extract::{
     Args, BotStopped, CallbackData, Captures, Chat, ChatMemberUpdated, CommandArgs, Config,
     FromUpdate, JoinRequest, JoinedVia, MemberStatus, RawUpdate, Rejection, Sender, ServiceAction,

@@ -4,10 +4,30 @@
 
 pub use inventory;
 
-pub use crate::dispatch::UpdateContext;
+pub use crate::context::UpdateContext;
 pub use crate::extract::{FromUpdate, Rejection, StartupContext, StartupError};
 pub use crate::filters::{Filter, IntoFilter, UserRef};
-pub use crate::handler::{BoxFuture, HandlerSpec, IntoOutcome, Kind, Outcome, Trigger};
+pub use crate::handler::{BoxFuture, Handler, HandlerSpec, IntoOutcome, Kind, Outcome, Trigger};
+
+/// An extractor that never works for the handler's kind stops the build (evaluated in a
+/// `const`, spanned on the argument).
+pub const fn require_extractor_kind(
+    kinds: crate::context::Kinds,
+    kind: Kind,
+    message: &'static str,
+) {
+    if !kinds.contains(kind) {
+        panic!("{}", message);
+    }
+}
+
+/// A returned answer from a kind with nothing to answer stops the build (evaluated in a
+/// `const`, spanned on the return type).
+pub const fn require_answer_kind(answers: bool, kind: Kind, message: &'static str) {
+    if answers && !crate::handler::answerable(kind) {
+        panic!("{}", message);
+    }
+}
 
 /// The builtin filters the macro maps single-segment names to, plus `user(..)`/`chat(..)`.
 pub mod filters {
@@ -31,13 +51,17 @@ mod contract {
         Ok(())
     }
 
-    fn is_even(cx: &crate::dispatch::UpdateContext) -> bool {
+    fn is_even(cx: &crate::context::UpdateContext) -> bool {
         cx.text().is_some_and(|t| t.len() % 2 == 0)
     }
 
     async fn slow_check(_msg: Message) -> bool {
         true
     }
+
+    #[doc(hidden)]
+    #[allow(non_camel_case_types, dead_code)]
+    struct roll {}
 
     #[doc(hidden)]
     const _: () = {
@@ -56,7 +80,7 @@ mod contract {
                         return __o::Outcome::rejected(rejection);
                     }
                 };
-                __o::IntoOutcome::into_outcome(roll(__arg0, __arg1).await)
+                __o::IntoOutcome::into_outcome(roll(__arg0, __arg1).await, &cx).await
             })
         }
         fn __filter() -> __o::Filter {
@@ -88,31 +112,46 @@ mod contract {
             <Args<(u8, u32)> as __o::FromUpdate>::check(startup)?;
             ::std::result::Result::Ok(())
         }
+        const _: () = __o::require_extractor_kind(
+            <Message as __o::FromUpdate>::KINDS,
+            __o::Kind::NewMessage,
+            "this handler receives `message` updates, and the extractor `Message` never works for them",
+        );
+        const _: () = __o::require_extractor_kind(
+            <Args<(u8, u32)> as __o::FromUpdate>::KINDS,
+            __o::Kind::NewMessage,
+            "this handler receives `message` updates, and the extractor `Args<(u8,u32)>` never works for them",
+        );
+        const _: () = __o::require_answer_kind(
+            <crate::prelude::Result<()> as __o::IntoOutcome>::ANSWERS,
+            __o::Kind::NewMessage,
+            "a `message` handler has nothing to answer",
+        );
+        impl __o::Handler for roll {
+            const SPEC: __o::HandlerSpec =
+                __o::HandlerSpec::builder("roll", __o::Kind::NewMessage, __call)
+                    .module_path(::std::module_path!())
+                    .filter(__filter)
+                    .check(__check)
+                    .description("Roll dice")
+                    .trigger(__o::Trigger::Commands(&["roll"]))
+                    .group(1)
+                    .location(::std::file!(), ::std::line!())
+                    .build();
+        }
         __o::inventory::submit! {
-            __o::HandlerSpec {
-                name: "roll",
-                module_path: ::std::module_path!(),
-                plugin: ::std::option::Option::None,
-                kind: __o::Kind::NewMessage,
-                trigger: __o::Trigger::Commands(&["roll"]),
-                filter: __filter,
-                group: 1,
-                description: ::std::option::Option::Some("Roll dice"),
-                outgoing: false,
-                file: ::std::file!(),
-                line: ::std::line!(),
-                check: __check,
-                call: __call,
-            }
+            <roll as __o::Handler>::SPEC
         }
     };
 
     #[test]
     fn the_hand_expanded_handler_is_registered() {
         let spec = crate::handler::HandlerSpec::registered()
-            .find(|s| s.name == "roll" && s.module_path.ends_with("__private::contract"))
+            .find(|s| s.name() == "roll" && s.module_path().ends_with("__private::contract"))
             .expect("registered through inventory");
-        assert_eq!(spec.group, 1);
+        assert_eq!(spec.group(), 1);
+        let listed = crate::handlers![roll];
+        assert_eq!(listed[0].name(), "roll");
         let filter = (spec.filter)();
         assert!(filter.mentions_outgoing(), "`!me` mentions me");
         assert!(filter.is_async());

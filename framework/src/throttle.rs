@@ -41,7 +41,7 @@
 //! and the framework's own messages (the usage reply of `Args<T>`). What does not: anything
 //! sent through grammers' own `Client` or `Message` (grammers' request channel is private to
 //! it), raw `invoke`s, albums, edits, callback answers, inline answers.
-//! Use [`Throttle::send`] (from [`UpdateContext::throttle`](crate::dispatch::UpdateContext::throttle))
+//! Use [`Throttle::send`] (from [`UpdateContext::throttle`](crate::context::UpdateContext::throttle))
 //! to put your own calls through it.
 
 use std::collections::{HashMap, VecDeque};
@@ -61,20 +61,13 @@ use crate::flood::FloodWait;
 /// The table of chats is swept of forgotten chats every this many sends.
 pub const SWEEP_EVERY: u32 = 256;
 
-/// "At most `messages` in any `window`".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    /// Messages allowed in one window (at least 1).
-    pub messages: u32,
-    /// The window's length.
-    pub window: Duration,
-}
+pub use crate::config::Window;
 
 /// Keeps outgoing messages under Telegram's limits, in order within each chat.
 ///
 /// One per app, built from `[throttle]` in `Bot.toml`; cloning shares it. Handlers reach it
 /// through [`oxygram::Message`](crate::Message) (its `reply`, `respond` and `forward_to`
-/// wait for it), or directly with [`UpdateContext::throttle`](crate::dispatch::UpdateContext::throttle).
+/// wait for it), or directly with [`UpdateContext::throttle`](crate::context::UpdateContext::throttle).
 /// See the [module docs](self) for what it does and what bypasses it.
 #[derive(Clone, Default)]
 pub struct Throttle {

@@ -1,9 +1,12 @@
 //! The expansion of `#[handler]`: the function unchanged, plus its registration.
 //!
-//! The registration is a `const _: () = { .. };` block holding three small functions
-//! (`__call`, `__filter`, `__check`) and an `inventory::submit!` of a `HandlerSpec` pointing
-//! at them: what a person would write by hand to register a handler without the macro.
-//! Generated code only names `::oxygram::__private`, so users need no other dependency.
+//! The registration is a unit-less struct named like the function (the handler as a value,
+//! for `oxygram::handlers![..]`) and a `const _: () = { .. };` block holding three small
+//! functions (`__call`, `__filter`, `__check`), compile-time checks that each extractor and
+//! the return type fit the handler's kind, and an `inventory::submit!` of the `HandlerSpec`
+//! built from them: what a person would write by hand to register a handler without the
+//! macro. Generated code only names `::oxygram::__private` (or `crate = ".."`'s path), so
+//! users need no other dependency.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -59,18 +62,30 @@ fn registration(
     filter: TokenStream,
 ) -> TokenStream {
     let fn_ident = handler_fn.ident;
+    let vis = &func.vis;
     // `#[cfg]` on the function must also remove its registration.
-    let cfgs = func.attrs.iter().filter(|attr| attr.path().is_ident("cfg"));
+    let cfgs: Vec<_> = func
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg"))
+        .collect();
+    let krate = match &options.krate {
+        Some(path) => quote!(#path),
+        None => quote_spanned!(generated()=> ::oxygram),
+    };
+    let kind = format_ident!("{}", options.kind.variant());
 
     let args: Vec<_> = (0..handler_fn.arg_types.len())
         .map(|i| format_ident!("__arg{i}", span = generated()))
         .collect();
-    // Without arguments nothing reads the context; an underscore keeps that warning-free.
-    let (cx, startup) = if args.is_empty() {
-        (quote!(_cx), quote!(_startup))
+    // Call-site hygiene, like the user-spanned calls below that read them.
+    let cx = quote!(cx);
+    // Without arguments nothing reads the startup context; an underscore keeps that
+    // warning-free.
+    let startup = if args.is_empty() {
+        quote!(_startup)
     } else {
-        // Call-site hygiene, like the user-spanned calls below that read them.
-        (quote!(cx), quote!(startup))
+        quote!(startup)
     };
     // The call `<Type as FromUpdate>::..(..)` carries the argument type's own span, in both
     // places it is made: a type that is not an extractor is reported once, on that type, with
@@ -93,12 +108,41 @@ fn registration(
         let check = quote_spanned!(ty.span()=> <#ty as #trait_>::check(startup));
         quote_spanned!(generated()=> #check?;)
     });
+    // An extractor that never works for this kind of update is a compile error on the
+    // argument's type: evaluated as a constant, spanned there.
+    let kind_checks = handler_fn.arg_types.iter().map(|ty| {
+        let trait_ = from_update_trait(ty);
+        let message = format!(
+            "this handler receives `{}` updates, and the extractor `{}` never works for them, \
+             so the handler would never run: use an extractor of this kind, or change the kind",
+            options.kind.option(),
+            quote!(#ty).to_string().replace(' ', "")
+        );
+        let check = quote_spanned! {ty.span()=>
+            __o::require_extractor_kind(<#ty as #trait_>::KINDS, __o::Kind::#kind, #message)
+        };
+        quote_spanned!(ty.span()=> const _: () = #check;)
+    });
+    // An answer (`-> &'static str`) from a kind with nothing to answer, likewise, on the
+    // return type.
+    let answer_check = handler_fn.return_type.filter(|ty| !mentions_impl(ty)).map(|ty| {
+        let message = format!(
+            "a `{}` handler has nothing to answer, so it cannot return an answer (`{}`): send \
+             with the client instead, and return `()` or `Result<()>`",
+            options.kind.option(),
+            quote!(#ty).to_string().replace(' ', "")
+        );
+        let trait_ = quote_spanned!(on(ty.span())=> __o::IntoOutcome);
+        quote_spanned! {ty.span()=>
+            const _: () = __o::require_answer_kind(<#ty as #trait_>::ANSWERS, __o::Kind::#kind, #message);
+        }
+    });
     // Spanned on the return type, name included: a type `IntoOutcome` does not accept is
     // reported there rather than across the whole signature.
     let mut callee = fn_ident.clone();
     callee.set_span(handler_fn.return_span);
     let outcome = quote_spanned! {handler_fn.return_span=>
-        __o::IntoOutcome::into_outcome(#callee(#(#args),*).await)
+        __o::IntoOutcome::into_outcome(#callee(#(#args),*).await, &cx).await
     };
 
     // Placed on the function's name: a handler whose future is not `Send` (an `Rc` held
@@ -114,37 +158,62 @@ fn registration(
         Some(name) => name.clone(),
         None => LitStr::new(&fn_ident.unraw().to_string(), fn_ident.span()),
     };
-    let plugin = optional_str(options.plugin.as_ref());
-    let description = optional_str(options.description.as_ref());
-    let kind = format_ident!("{}", options.kind.variant());
-    let trigger = match &options.trigger {
-        None => quote_spanned!(generated()=> __o::Trigger::None),
+    let mut builder = quote_spanned! {generated()=>
+        __o::HandlerSpec::builder(#name, __o::Kind::#kind, __call)
+            .module_path(::std::module_path!())
+            .filter(__filter)
+            .check(__check)
+    };
+    let mut push = |method: TokenStream| builder.extend(quote_spanned!(generated()=> .#method));
+    if let Some(plugin) = &options.plugin {
+        push(quote_spanned!(generated()=> plugin(#plugin)));
+    }
+    if let Some(description) = &options.description {
+        push(quote_spanned!(generated()=> description(#description)));
+    }
+    match &options.trigger {
+        None => {}
         Some(Trigger::Commands(names)) => {
-            quote_spanned!(generated()=> __o::Trigger::Commands(&[#(#names),*]))
+            push(quote_spanned!(generated()=> trigger(__o::Trigger::Commands(&[#(#names),*]))));
         }
-        Some(Trigger::Regex(regex)) => quote_spanned!(generated()=> __o::Trigger::Regex(#regex)),
+        Some(Trigger::Regex(regex)) => {
+            push(quote_spanned!(generated()=> trigger(__o::Trigger::Regex(#regex))));
+        }
         Some(Trigger::Callback(pattern)) => {
-            quote_spanned!(generated()=> __o::Trigger::Callback(#pattern))
+            push(quote_spanned!(generated()=> trigger(__o::Trigger::Callback(#pattern))));
         }
-        Some(Trigger::Inline(regex)) => quote_spanned!(generated()=> __o::Trigger::Inline(#regex)),
+        Some(Trigger::Inline(regex)) => {
+            push(quote_spanned!(generated()=> trigger(__o::Trigger::Inline(#regex))));
+        }
         Some(Trigger::Service(action)) => {
-            quote_spanned!(generated()=> __o::Trigger::Service(#action))
+            push(quote_spanned!(generated()=> trigger(__o::Trigger::Service(#action))));
         }
-    };
-    let group = match &options.group {
-        Group::Literal(group) => quote_spanned!(generated()=> #group),
-        Group::Const(path) => quote_spanned!(generated()=> #path),
-    };
-    let outgoing = options.outgoing;
+    }
+    match &options.group {
+        Group::Literal(0) => {}
+        Group::Literal(group) => push(quote_spanned!(generated()=> group(#group))),
+        Group::Const(path) => push(quote_spanned!(generated()=> group(#path))),
+    }
+    if options.outgoing {
+        push(quote_spanned!(generated()=> outgoing(true)));
+    }
     // `file!()`/`line!()` spanned on the name point at the function, not at the attribute.
     let file = quote_spanned!(fn_ident.span()=> ::std::file!());
     let line = quote_spanned!(fn_ident.span()=> ::std::line!());
+    push(quote_spanned!(generated()=> location(#file, #line)));
 
     quote_spanned! {generated()=>
+        // The handler as a value, in the type namespace under the function's own name, for
+        // `oxygram::handlers![name]`.
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #fn_ident {}
+
         #(#cfgs)*
         #[doc(hidden)]
         const _: () = {
-            use ::oxygram::__private as __o;
+            use #krate::__private as __o;
 
             // The handler's future lives inside this boxed one; how large it is is the
             // handler's business, not a reason to box it twice.
@@ -164,25 +233,25 @@ fn registration(
                 ::std::result::Result::Ok(())
             }
 
+            #(#kind_checks)*
+            #answer_check
+
+            impl __o::Handler for #fn_ident {
+                const SPEC: __o::HandlerSpec = #builder.build();
+            }
+
             __o::inventory::submit! {
-                __o::HandlerSpec {
-                    name: #name,
-                    module_path: ::std::module_path!(),
-                    plugin: #plugin,
-                    kind: __o::Kind::#kind,
-                    trigger: #trigger,
-                    filter: __filter,
-                    group: #group,
-                    description: #description,
-                    outgoing: #outgoing,
-                    file: #file,
-                    line: #line,
-                    check: __check,
-                    call: __call,
-                }
+                <#fn_ident as __o::Handler>::SPEC
             }
         };
     }
+}
+
+/// Whether a type mentions `impl Trait`, which a constant cannot name.
+fn mentions_impl(ty: &syn::Type) -> bool {
+    quote!(#ty)
+        .into_iter()
+        .any(|token| matches!(&token, proc_macro2::TokenTree::Ident(i) if i == "impl"))
 }
 
 /// The span of tokens the macro makes up: locals (`cx`, `__arg0`) resolve inside the macro,
@@ -196,11 +265,4 @@ pub(crate) fn generated() -> Span {
 /// as macro output for lints (no `unused_qualifications` on `__o::Filter::and` in user code).
 pub(crate) fn on(span: Span) -> Span {
     span.resolved_at(Span::mixed_site())
-}
-
-fn optional_str(value: Option<&LitStr>) -> TokenStream {
-    match value {
-        Some(value) => quote_spanned!(generated()=> ::std::option::Option::Some(#value)),
-        None => quote_spanned!(generated()=> ::std::option::Option::None),
-    }
 }

@@ -40,6 +40,7 @@ pub(crate) const OPTION_NAMES: &[&str] = &[
     "plugin",
     "name",
     "outgoing",
+    "crate",
 ];
 
 /// Which updates a handler receives (`HandlerSpec::kind`).
@@ -163,6 +164,8 @@ pub(crate) struct HandlerOptions {
     pub(crate) plugin: Option<LitStr>,
     pub(crate) name: Option<LitStr>,
     pub(crate) outgoing: bool,
+    /// The path to the `oxygram` crate (`crate = "my_oxygram"`), for a renamed dependency.
+    pub(crate) krate: Option<syn::Path>,
 }
 
 /// One `name`, `name = <expr>` or `name(..)` item, before any checking.
@@ -232,6 +235,7 @@ struct Builder {
     plugin: Option<LitStr>,
     name: Option<LitStr>,
     outgoing: Option<Ident>,
+    krate: Option<syn::Path>,
 }
 
 impl Builder {
@@ -313,6 +317,22 @@ impl Builder {
             "outgoing" => {
                 expect_flag(&option, &key)?;
                 self.outgoing = Some(ident.clone());
+                Ok(())
+            }
+            "crate" => {
+                let lit = expect_str(&option, &key, "crate = \"my_oxygram\"")?;
+                let path = lit.parse::<syn::Path>().map_err(|_| {
+                    Error::new(
+                        lit.span(),
+                        format!(
+                            "`crate = {:?}` is not a path: name the oxygram crate as your \
+                             Cargo.toml renamed it, e.g. `crate = \"my_oxygram\"` or \
+                             `crate = \"::my_oxygram\"`",
+                            lit.value()
+                        ),
+                    )
+                })?;
+                self.krate = Some(path);
                 Ok(())
             }
             _ => unreachable!("every name in OPTION_NAMES is handled above"),
@@ -411,6 +431,7 @@ impl Builder {
             plugin: self.plugin,
             name: self.name,
             outgoing: self.outgoing.is_some(),
+            krate: self.krate,
         })
     }
 }

@@ -17,6 +17,8 @@ pub(crate) struct HandlerFn<'a> {
     pub(crate) arg_types: Vec<&'a Type>,
     /// Where return-type errors are reported: the return type, or the name without one.
     pub(crate) return_span: Span,
+    /// The written return type, if any.
+    pub(crate) return_type: Option<&'a Type>,
 }
 
 /// Checks the function's signature, recording every problem in `errors`.
@@ -82,14 +84,15 @@ pub(crate) fn analyze<'a>(func: &'a ItemFn, errors: &mut Errors) -> HandlerFn<'a
         }
     }
 
-    let return_span = match &sig.output {
-        ReturnType::Default => sig.ident.span(),
-        ReturnType::Type(_, ty) => ty.span(),
+    let (return_span, return_type) = match &sig.output {
+        ReturnType::Default => (sig.ident.span(), None),
+        ReturnType::Type(_, ty) => (ty.span(), Some(&**ty)),
     };
     HandlerFn {
         ident: &sig.ident,
         arg_types,
         return_span,
+        return_type,
     }
 }
 
@@ -107,6 +110,18 @@ fn check_arg_type(ty: &Type, errors: &mut Errors) {
             "#[handler] arguments need a concrete type: `impl Trait` makes the handler \
              generic, and the dispatcher extracts each argument by its type",
         )),
+        Type::Path(path)
+            if path.qself.is_none()
+                && path.path.segments.len() == 1
+                && path.path.segments[0].ident == "String" =>
+        {
+            errors.push(Error::new_spanned(
+                path,
+                "a `String` argument is ambiguous: take `Text` for the message text, \
+                 `CommandArgs` for the command's raw arguments, or `Args<String>` for one \
+                 parsed argument",
+            ));
+        }
         Type::Paren(paren) => check_arg_type(&paren.elem, errors),
         Type::Group(group) => check_arg_type(&group.elem, errors),
         _ => {}

@@ -12,8 +12,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use oxygram::dispatch::UpdateContext;
-use oxygram::filters::Filter;
-use oxygram::handler::{BoxFuture, HandlerSpec, Kind, Outcome, Trigger};
+use oxygram::handler::{BoxFuture, HandlerSpec, Kind, Outcome};
 
 fn echo(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
     Box::pin(async move {
@@ -33,24 +32,13 @@ fn echo(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
         };
         match message.reply(answer).await {
             Ok(_) => Outcome::Handled,
-            Err(e) => Outcome::Failed(oxygram::handler::HandlerError::Returned(e.to_string())),
+            Err(e) => Outcome::failed(e),
         }
     })
 }
 
 /// The echo handler, for `App::handlers([ECHO])`.
-pub const ECHO: HandlerSpec = HandlerSpec {
-    name: "echo",
-    module_path: module_path!(),
-    plugin: None,
-    kind: Kind::NewMessage,
-    trigger: Trigger::None,
-    filter: Filter::always,
-    group: 0,
-    description: None,
-    outgoing: false,
-    file: file!(),
-    line: line!(),
-    check: HandlerSpec::no_check,
-    call: echo,
-};
+pub const ECHO: HandlerSpec = HandlerSpec::builder("echo", Kind::NewMessage, echo)
+    .module_path(module_path!())
+    .location(file!(), line!())
+    .build();

@@ -48,10 +48,11 @@ pub use error::{ConfigError, MINIMAL_BOT_TOML, ValueSource};
 pub use location::{CONFIG_VAR, DEFAULT_FILE, config_path};
 pub use schema::{
     DispatchConfig, LogConfig, PluginsConfig, SessionConfig, TelegramConfig, ThrottleConfig,
-    UpdatesConfig,
+    UpdatesConfig, Window,
 };
 
-use crate::error::Result;
+/// What loading and reading the configuration returns.
+type Result<T, E = ConfigError> = std::result::Result<T, E>;
 
 /// The sections oxygram reads itself; other top-level tables belong to the app.
 const KNOWN_SECTIONS: &[&str] = &[

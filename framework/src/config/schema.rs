@@ -318,18 +318,18 @@ pub struct ThrottleConfig {
     /// Whether sends wait for the throttle (`enabled`, default `true`).
     pub enabled: bool,
     /// One chat's window (`chat_messages` in `chat_window_secs`; default 1 per 1 s).
-    pub chat: crate::throttle::Window,
+    pub chat: Window,
     /// One group's, supergroup's or channel's window (`group_messages` in
     /// `group_window_secs`; default 20 per 60 s).
-    pub group: crate::throttle::Window,
+    pub group: Window,
     /// The window of all chats together (`overall_messages` in `overall_window_secs`; default
     /// 30 per 1 s).
-    pub overall: crate::throttle::Window,
+    pub overall: Window,
 }
 
 impl Default for ThrottleConfig {
     fn default() -> Self {
-        let window = |messages, secs| crate::throttle::Window {
+        let window = |messages, secs| Window {
             messages,
             window: Duration::from_secs(secs),
         };
@@ -388,13 +388,9 @@ impl<'de> Deserialize<'de> for ThrottleConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let keys = ThrottleKeys::deserialize(deserializer)?;
         let defaults = Self::default();
-        let window = |messages: Option<Messages>,
-                      secs: Option<Duration>,
-                      default: crate::throttle::Window| {
-            crate::throttle::Window {
-                messages: messages.map_or(default.messages, |m| m.0),
-                window: secs.unwrap_or(default.window),
-            }
+        let window = |messages: Option<Messages>, secs: Option<Duration>, default: Window| Window {
+            messages: messages.map_or(default.messages, |m| m.0),
+            window: secs.unwrap_or(default.window),
         };
         Ok(Self {
             enabled: keys.enabled.unwrap_or(defaults.enabled),
@@ -505,4 +501,13 @@ fn optional_secret<'de, D: Deserializer<'de>>(
     }
 
     deserializer.deserialize_string(SecretVisitor).map(Some)
+}
+
+/// "At most `messages` in any `window`".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Messages allowed in one window (at least 1).
+    pub messages: u32,
+    /// The window's length.
+    pub window: Duration,
 }

@@ -4,7 +4,6 @@ use std::time::Duration;
 use secrecy::ExposeSecret;
 
 use super::*;
-use crate::Error;
 
 const MINIMAL: &str =
     "[telegram]\napi_id = 12345\napi_hash = \"0123456789abcdef0123456789abcdef\"\n";
@@ -25,10 +24,9 @@ fn env(vars: &[(&str, &str)]) -> OxygramEnv {
     OxygramEnv::from_vars(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())))
 }
 
-fn config_error(result: Result<Config>) -> ConfigError {
+fn config_error(result: Result<Config, ConfigError>) -> ConfigError {
     match result {
-        Err(Error::Config(e)) => e,
-        Err(other) => panic!("expected a configuration error, got {other}"),
+        Err(e) => e,
         Ok(config) => panic!("expected an error, got {config:?}"),
     }
 }
@@ -353,18 +351,18 @@ fn apps_and_plugins_read_their_own_sections_with_errors_naming_the_key() {
     let echo: Greeter = config.plugin_section("echo").unwrap();
     assert_eq!(echo.text, "e");
 
-    let Err(Error::Config(err)) = config.section::<Greeter>("broken") else {
+    let Err(err) = config.section::<Greeter>("broken") else {
         panic!("missing `text` must be an error");
     };
     assert_eq!(err.key(), Some("broken.text"));
     assert!(mentions(&err.to_string(), &path), "{err}");
 
-    let Err(Error::Config(err)) = config.plugin_section::<Wrong>("echo") else {
+    let Err(err) = config.plugin_section::<Wrong>("echo") else {
         panic!("a string where a number is expected must be an error");
     };
     assert_eq!(err.key(), Some("plugins.echo.text"), "{err}");
 
-    let Err(Error::Config(err)) = config.plugin_section::<Greeter>("absent") else {
+    let Err(err) = config.plugin_section::<Greeter>("absent") else {
         panic!("an absent section without defaults must be an error");
     };
     assert_eq!(err.key(), Some("plugins.absent.text"));

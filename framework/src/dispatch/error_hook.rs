@@ -5,7 +5,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use super::UpdateContext;
-use crate::handler::{BoxFuture, HandlerError};
+use crate::handler::HandlerError;
+use crate::util::BoxFuture;
 
 /// A handler that returned an error or panicked.
 #[derive(Debug, Clone)]

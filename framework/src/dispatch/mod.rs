@@ -11,7 +11,6 @@
 //!    them to the [`ErrorHook`]. Nothing a handler does stops the app.
 
 mod bot_commands;
-mod context;
 mod error_hook;
 mod router;
 mod scheduler;
@@ -27,33 +26,19 @@ use grammers_client::Client;
 use grammers_client::update::Update;
 use grammers_session::storages::ErasedSession;
 
+pub use crate::context::{Me, UpdateContext};
 pub use bot_commands::{BotCommand, bot_commands, set_bot_commands};
-pub(crate) use context::Matched;
-pub use context::UpdateContext;
 pub use error_hook::{ErrorHook, HandlerFailure};
 pub use router::{RegisteredHandler, Router};
 
 use crate::command::CommandParser;
 use crate::config::Config;
-use crate::error::Result;
+use crate::context::Shared;
 use crate::extract::StartupError;
 use crate::handler::HandlerSpec;
 use crate::plugin::UnknownPluginEntry;
-use crate::runtime::Handled;
 use crate::state::States;
-use context::Shared;
 use scheduler::Scheduler;
-
-/// Who the logged-in account is; filters like `me` and `/cmd@ThisBot` need it.
-#[derive(Debug, Clone)]
-pub struct Me {
-    /// The account's user id.
-    pub id: i64,
-    /// The account's username, without `@`.
-    pub username: Option<String>,
-    /// Whether the account is a bot.
-    pub is_bot: bool,
-}
 
 /// What the dispatcher needs from the app, handed over once logged in.
 pub struct DispatcherSetup {
@@ -73,6 +58,8 @@ pub struct DispatcherSetup {
     /// only names (approving a [`JoinRequest`](crate::extract::JoinRequest)); `None` in
     /// setups without one, where those actions fail with a clear error.
     pub session: Option<Arc<ErasedSession>>,
+    /// The middleware every update goes through, outermost first (`App::middleware`).
+    pub middleware: Vec<Arc<dyn crate::middleware::Middleware>>,
 }
 
 impl DispatcherSetup {
@@ -86,6 +73,7 @@ impl DispatcherSetup {
             on_error: None,
             handlers: None,
             session: None,
+            middleware: Vec::new(),
         }
     }
 }
@@ -149,9 +137,20 @@ pub enum DispatchError {
     },
 }
 
-impl From<DispatchError> for crate::error::Error {
-    fn from(e: DispatchError) -> Self {
-        crate::error::Error::Handlers(e.to_string())
+/// What runs once an update's handlers have all returned: how the caller of
+/// [`Dispatcher::dispatch_tracked`] learns of completion (the runtime's update-state
+/// checkpoints) without the dispatcher knowing who it is. Dropped uncalled when the update
+/// is abandoned at shutdown.
+pub(crate) struct OnHandled(Box<dyn FnOnce() + Send + Sync>);
+
+impl OnHandled {
+    /// Calls `done` once the update's handlers returned.
+    pub(crate) fn new(done: impl FnOnce() + Send + Sync + 'static) -> Self {
+        Self(Box::new(done))
+    }
+
+    fn call(self) {
+        (self.0)();
     }
 }
 
@@ -177,7 +176,7 @@ impl Dispatcher {
     /// handler table. For a bot with `dispatch.set_bot_commands` on (the default) and at least
     /// one command with a description, it also spawns the `bots.setBotCommands` call for
     /// those commands (failures are logged, not fatal).
-    pub fn new(setup: DispatcherSetup) -> Result<Self> {
+    pub fn new(setup: DispatcherSetup) -> Result<Self, DispatchError> {
         let DispatcherSetup {
             client,
             me,
@@ -186,6 +185,7 @@ impl Dispatcher {
             on_error,
             handlers,
             session,
+            middleware,
         } = setup;
         let explicit = handlers.is_some();
         let specs = handlers.unwrap_or_else(|| HandlerSpec::registered().copied().collect());
@@ -206,7 +206,7 @@ impl Dispatcher {
             session,
             plugin_configs: Default::default(),
         };
-        let (router, registered) = Router::build(specs, shared, on_error)?;
+        let (router, registered) = Router::build(specs, shared, on_error, middleware)?;
         table::log_startup_table(&registered, explicit);
         let router = Arc::new(router);
         let scheduler = Scheduler::new(Arc::clone(&router), max_in_flight);
@@ -271,7 +271,7 @@ impl Dispatcher {
     pub(crate) fn dispatch_tracked(
         &self,
         update: Update,
-        handled: Option<Handled>,
+        handled: Option<OnHandled>,
     ) -> impl Future<Output = ()> + Send + 'static {
         Arc::clone(&self.scheduler).dispatch(update, handled)
     }

@@ -14,13 +14,15 @@ use futures_util::FutureExt;
 use grammers_client::update::Update;
 use regex::Regex;
 
-use super::context::{Incoming, Matched, Route, Shared, kind_of};
 use super::error_hook::{ErrorHook, HandlerFailure};
 use super::{DispatchError, UpdateContext};
-use crate::extract::{Captures, StartupContext};
+use crate::context::{Incoming, Matched, Route, Shared, kind_of};
+use crate::extract::{Captures, ServiceAction, StartupContext};
 use crate::filters::Filter;
 use crate::handler::{HandlerError, HandlerSpec, Kind, Outcome, Trigger};
+use crate::middleware::{Handlers, Middleware, Next, Ran, Routed};
 use crate::plugin;
+use crate::util::BoxFuture;
 
 /// How a handler's trigger is tested, compiled at startup.
 enum Matcher {
@@ -112,6 +114,7 @@ pub struct Router {
     tables: [KindTable; Kind::ALL.len()],
     pub(crate) shared: Arc<Shared>,
     on_error: Option<ErrorHook>,
+    middleware: Vec<Arc<dyn Middleware>>,
 }
 
 /// Order of entries: group; within a group, handlers with a trigger before catch-alls;
@@ -133,6 +136,7 @@ impl Router {
         specs: Vec<HandlerSpec>,
         mut shared: Shared,
         on_error: Option<ErrorHook>,
+        middleware: Vec<Arc<dyn Middleware>>,
     ) -> Result<(Self, Vec<RegisteredHandler>), DispatchError> {
         let mut specs = specs;
         specs.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
@@ -161,7 +165,7 @@ impl Router {
                 continue;
             }
             let startup = StartupContext::new(
-                &spec,
+                spec.info(),
                 plugin_name,
                 &shared.config,
                 &shared.states,
@@ -232,6 +236,7 @@ impl Router {
                 tables,
                 shared: Arc::new(shared),
                 on_error,
+                middleware,
             },
             registered,
         ))
@@ -257,9 +262,21 @@ impl Router {
         }))
     }
 
-    /// Offers the update to the handlers, in order, and runs the ones that match.
-    /// Returns how many handlers ran.
+    /// Runs the update through the middleware, then offers it to the handlers, in order,
+    /// and runs the ones that match. Returns how many handlers ran.
     pub async fn route(&self, cx: &UpdateContext) -> usize {
+        if self.middleware.is_empty() {
+            return self.route_handlers(cx, None).await;
+        }
+        // Boxed: only apps with middleware pay for the chain's futures.
+        Box::pin(Next::new(&self.middleware, self).run(cx.clone()))
+            .await
+            .ran()
+    }
+
+    /// Offers the update to the handlers, in order, runs the ones that match, and records in
+    /// `report` (when middleware want it) how each ended.
+    async fn route_handlers(&self, cx: &UpdateContext, mut report: Option<&mut Routed>) -> usize {
         let table = &self.tables[cx.kind().index()];
         let commands: &[u32] = cx
             .command()
@@ -319,6 +336,17 @@ impl Router {
                 .unwrap_or_else(|panic| {
                     Outcome::Failed(HandlerError::Panicked(panic_message(&panic)))
                 });
+            if let Some(report) = report.as_deref_mut() {
+                let ran = match &outcome {
+                    Outcome::Failed(error) => Some(Ran::Failed(error.clone())),
+                    Outcome::Rejected(rejection) if rejection.is_usage() => Some(Ran::Usage),
+                    Outcome::Rejected(_) => None,
+                    _ => Some(Ran::Ok),
+                };
+                if let Some(ran) = ran {
+                    report.handlers.push((entry.spec.name, ran));
+                }
+            }
             match outcome {
                 Outcome::Handled => {
                     ran += 1;
@@ -373,9 +401,9 @@ impl Router {
                 data.starts_with(prefix)
                     .then_some(Matched::CallbackRest(prefix.len()))
             }
-            Matcher::ServiceAction(name) => {
-                (cx.service_action()?.name() == *name).then_some(Matched::Nothing)
-            }
+            Matcher::ServiceAction(name) => (ServiceAction::of_message(cx.message()?)?.name()
+                == *name)
+                .then_some(Matched::Nothing),
         }
     }
 
@@ -488,5 +516,15 @@ pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         s.clone()
     } else {
         "non-string panic payload".to_owned()
+    }
+}
+
+impl Handlers for Router {
+    fn route(&self, cx: UpdateContext) -> BoxFuture<'_, Routed> {
+        Box::pin(async move {
+            let mut routed = Routed::default();
+            self.route_handlers(&cx, Some(&mut routed)).await;
+            routed
+        })
     }
 }

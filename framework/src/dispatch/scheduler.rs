@@ -29,9 +29,9 @@ use grammers_client::update::Update;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
+use super::OnHandled;
 use super::UpdateContext;
 use super::router::{Router, panic_message};
-use crate::runtime::Handled;
 
 /// What orders updates: updates with the same key run one at a time, in arrival order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,7 +48,7 @@ fn order_key(update: &Update) -> Option<OrderKey> {
         Update::InlineSend(s) => s.sender_id(),
         Update::MessageDeleted(d) => PeerId::channel(d.channel_id()?)?,
         // Membership changes, join requests and stops: in order per chat, like messages.
-        Update::Raw(raw) => super::context::raw_chat_id(raw)?,
+        Update::Raw(raw) => crate::context::raw_chat_id(raw)?,
         _ => return None,
     }))
 }
@@ -63,7 +63,7 @@ pub(crate) const MAX_PENDING: usize = 1024;
 struct Job {
     cx: UpdateContext,
     /// Marks the update handled for the update-state checkpoints once its handlers returned.
-    handled: Option<Handled>,
+    handled: Option<OnHandled>,
     /// Released when the job is dropped, after its handlers returned.
     _pending: OwnedSemaphorePermit,
 }
@@ -71,7 +71,7 @@ struct Job {
 impl Job {
     fn finish(self) {
         if let Some(handled) = self.handled {
-            handled.done();
+            handled.call();
         }
     }
 }
@@ -111,7 +111,7 @@ impl Scheduler {
     pub(crate) fn dispatch(
         self: Arc<Self>,
         update: Update,
-        handled: Option<Handled>,
+        handled: Option<OnHandled>,
     ) -> impl Future<Output = ()> + Send + 'static {
         let key = order_key(&update);
         let cx = self.router.context(update);
@@ -122,7 +122,7 @@ impl Scheduler {
         self: Arc<Self>,
         cx: UpdateContext,
         key: Option<OrderKey>,
-        handled: Option<Handled>,
+        handled: Option<OnHandled>,
     ) {
         if self.closed.load(Ordering::Acquire) {
             tracing::debug!("update dropped: the dispatcher is shutting down");

@@ -78,7 +78,7 @@ mod tests {
     use crate::filters::Filter;
     use crate::handler::{HandlerSpec, Kind, Outcome, Trigger};
 
-    fn call(_: crate::dispatch::UpdateContext) -> crate::handler::BoxFuture<'static, Outcome> {
+    fn call(_: crate::context::UpdateContext) -> crate::handler::BoxFuture<'static, Outcome> {
         Box::pin(async { Outcome::Handled })
     }
 

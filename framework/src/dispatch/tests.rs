@@ -12,7 +12,7 @@ use super::testing::{
 use super::*;
 use crate::extract::{Args, CallbackData, Captures, FromUpdate, RawUpdate, State};
 use crate::filters::{self, Filter};
-use crate::handler::{BoxFuture, HandlerError, Kind, Outcome, Trigger};
+use crate::handler::{BoxFuture, Kind, Outcome, Trigger};
 
 const ALICE: i64 = 100;
 const BOB: i64 = 200;
@@ -59,25 +59,16 @@ fn panics(_: UpdateContext) -> BoxFuture<'static, Outcome> {
 }
 
 fn fails(_: UpdateContext) -> BoxFuture<'static, Outcome> {
-    Box::pin(async move { Outcome::Failed(HandlerError::Returned("db down".into())) })
+    Box::pin(async move { Outcome::failed("db down") })
 }
 
 fn spec(name: &'static str, kind: Kind, trigger: Trigger, group: i32, call: Call) -> HandlerSpec {
-    HandlerSpec {
-        name,
-        module_path: "bot::plugins::test",
-        plugin: None,
-        kind,
-        trigger,
-        filter: Filter::always,
-        group,
-        description: None,
-        outgoing: false,
-        file: "tests.rs",
-        line: 0,
-        check: HandlerSpec::no_check,
-        call,
-    }
+    HandlerSpec::builder(name, kind, call)
+        .module_path("bot::plugins::test")
+        .trigger(trigger)
+        .group(group)
+        .location("tests.rs", 0)
+        .build()
 }
 
 /// Gives the specs increasing lines, so declaration order is the vector's order.
@@ -119,7 +110,11 @@ struct Harness {
 }
 
 impl Harness {
-    fn try_new(world: &TestWorld, specs: Vec<HandlerSpec>, config: Config) -> Result<Self> {
+    fn try_new(
+        world: &TestWorld,
+        specs: Vec<HandlerSpec>,
+        config: Config,
+    ) -> Result<Self, crate::dispatch::DispatchError> {
         let mut states = States::default();
         states.insert(Log::default());
         let log = states.get::<Log>().unwrap();

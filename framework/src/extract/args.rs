@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use super::update::require_trigger;
 use super::{FromUpdate, Rejection, StartupContext, StartupError};
-use crate::dispatch::UpdateContext;
-use crate::handler::Trigger;
+use crate::context::Trigger;
+use crate::context::UpdateContext;
 
 /// A command's arguments parsed into `T`: one `FromStr` type, or a tuple of up to six.
 ///
@@ -35,6 +35,8 @@ pub trait ParseArgs: Sized {
 }
 
 impl<T: ParseArgs + Send> FromUpdate for Args<T> {
+    const KINDS: super::Kinds = super::Kinds::MESSAGES;
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         let command = cx
             .command()

@@ -8,8 +8,8 @@
 use grammers_client::tl;
 
 use super::{FromUpdate, Rejection, StartupContext, StartupError, require_trigger};
-use crate::dispatch::UpdateContext;
-use crate::handler::Kind;
+use crate::context::Kind;
+use crate::context::UpdateContext;
 
 /// A user stopped or restarted the bot, as `#[handler(bot_stopped)]` receives it.
 ///
@@ -49,6 +49,8 @@ impl BotStopped {
 }
 
 impl FromUpdate for BotStopped {
+    const KINDS: super::Kinds = super::Kinds::of(&[Kind::BotStopped]);
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         Self::from_raw(cx.raw())
             .ok_or_else(|| Rejection::mismatch("the update is not a bot stop or restart"))
@@ -56,7 +58,7 @@ impl FromUpdate for BotStopped {
 
     fn check(startup: &StartupContext<'_>) -> Result<(), StartupError> {
         require_trigger(startup, "BotStopped", "a `bot_stopped` handler", |_| {
-            matches!(startup.handler().kind, Kind::BotStopped | Kind::Raw)
+            matches!(startup.kind(), Kind::BotStopped | Kind::Raw)
         })
     }
 }

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use super::update::require_trigger;
 use super::{FromUpdate, Rejection, StartupContext, StartupError};
-use crate::dispatch::{Matched, UpdateContext};
+use crate::context::{Matched, UpdateContext};
 
 /// The callback data, parsed with `FromStr`: with `callback = "vote:*"` it is the part the
 /// `*` matched (`"up"` for `vote:up`), with an exact pattern the whole data.
@@ -21,6 +21,8 @@ where
     T: FromStr + Send,
     T::Err: Display,
 {
+    const KINDS: super::Kinds = super::Kinds::of(&[crate::context::Kind::CallbackQuery]);
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         let query = cx
             .callback_query()
@@ -39,7 +41,7 @@ where
 
     fn check(startup: &StartupContext<'_>) -> Result<(), StartupError> {
         require_trigger(startup, "CallbackData", "a callback query handler", |_| {
-            startup.handler().kind == crate::handler::Kind::CallbackQuery
+            startup.kind() == crate::context::Kind::CallbackQuery
         })?;
         Ok(())
     }

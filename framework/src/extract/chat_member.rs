@@ -10,8 +10,8 @@ use grammers_client::session::types::PeerId;
 use grammers_client::tl;
 
 use super::{FromUpdate, Rejection, StartupContext, StartupError, require_trigger};
-use crate::dispatch::{Me, UpdateContext};
-use crate::handler::Kind;
+use crate::context::Kind;
+use crate::context::{Me, UpdateContext};
 
 /// Where a user stands in a chat, before or after a [`ChatMemberUpdated`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +150,8 @@ pub(super) fn invite_link(invite: Option<&tl::enums::ExportedChatInvite>) -> Opt
 }
 
 impl FromUpdate for ChatMemberUpdated {
+    const KINDS: super::Kinds = super::Kinds::of(&[Kind::ChatMember]);
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         Self::from_raw(cx.raw())
             .ok_or_else(|| Rejection::mismatch("the update is not a chat member change"))
@@ -160,7 +162,7 @@ impl FromUpdate for ChatMemberUpdated {
             startup,
             "ChatMemberUpdated",
             "a `chat_member` handler",
-            |_| matches!(startup.handler().kind, Kind::ChatMember | Kind::Raw),
+            |_| matches!(startup.kind(), Kind::ChatMember | Kind::Raw),
         )
     }
 }

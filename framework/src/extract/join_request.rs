@@ -15,8 +15,8 @@ use grammers_session::storages::ErasedSession;
 
 use super::chat_member::invite_link;
 use super::{FromUpdate, Rejection, StartupContext, StartupError, require_trigger};
-use crate::dispatch::UpdateContext;
-use crate::handler::Kind;
+use crate::context::Kind;
+use crate::context::UpdateContext;
 
 /// A request to join a chat, as `#[handler(join_request)]` receives it.
 ///
@@ -125,6 +125,8 @@ impl fmt::Debug for JoinRequest {
 }
 
 impl FromUpdate for JoinRequest {
+    const KINDS: super::Kinds = super::Kinds::of(&[Kind::JoinRequest]);
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         let tl::enums::Update::BotChatInviteRequester(u) = cx.raw() else {
             return Err(Rejection::mismatch("the update is not a join request"));
@@ -142,7 +144,7 @@ impl FromUpdate for JoinRequest {
 
     fn check(startup: &StartupContext<'_>) -> Result<(), StartupError> {
         require_trigger(startup, "JoinRequest", "a `join_request` handler", |_| {
-            matches!(startup.handler().kind, Kind::JoinRequest | Kind::Raw)
+            matches!(startup.kind(), Kind::JoinRequest | Kind::Raw)
         })
     }
 }

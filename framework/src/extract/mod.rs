@@ -36,7 +36,7 @@
 //! | [`CallbackData<T>`] | the callback data (the `*` part), parsed with `FromStr` |
 //! | [`State<T>`] | shared state registered with `App::state` |
 //! | [`Config<T>`] | the plugin's `[plugins.<name>]` section of `Bot.toml` |
-//! | [`Me`](crate::dispatch::Me) | the logged-in account |
+//! | [`Me`](crate::context::Me) | the logged-in account |
 //! | [`ServiceAction`] | what a service message says happened (`service` handlers) |
 //! | [`ChatMemberUpdated`] | a membership change (`chat_member` handlers) |
 //! | [`JoinRequest`] | a request to join, to approve or decline (`join_request` handlers) |
@@ -67,12 +67,14 @@ pub use join_request::{JoinRequest, JoinRequestError};
 pub use plugin_config::Config;
 pub use rejection::Rejection;
 pub use service::{JoinedVia, SERVICE_ACTION_NAMES, ServiceAction};
+pub(crate) use startup::HandlerInfo;
 pub use startup::{StartupContext, StartupError};
 pub use state::State;
 pub(crate) use update::require_trigger;
 pub use update::{Chat, CommandArgs, RawUpdate, Sender, Text};
 
-use crate::dispatch::UpdateContext;
+pub use crate::context::Kinds;
+use crate::context::UpdateContext;
 
 /// A type that can be a `#[handler]` argument.
 ///
@@ -100,6 +102,11 @@ use crate::dispatch::UpdateContext;
     note = "implement `oxygram::extract::FromUpdate` to make your own type an extractor"
 )]
 pub trait FromUpdate: Sized {
+    /// The kinds of update this extractor can work for (all, unless it says otherwise): a
+    /// `#[handler]` of another kind taking it is a compile error on the argument, since it
+    /// would never run.
+    const KINDS: Kinds = Kinds::ALL;
+
     /// Builds the value from the update, or refuses it.
     fn from_update(cx: &UpdateContext) -> impl Future<Output = Result<Self, Rejection>> + Send;
 
@@ -109,6 +116,7 @@ pub trait FromUpdate: Sized {
     }
 }
 
+/// `Option<T>` always extracts, so it fits every kind.
 impl<T: FromUpdate + Send> FromUpdate for Option<T> {
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         Ok(T::from_update(cx).await.ok())

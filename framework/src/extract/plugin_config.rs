@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use super::{FromUpdate, Rejection, StartupContext, StartupError};
-use crate::dispatch::UpdateContext;
+use crate::context::UpdateContext;
 
 /// The `[plugins.<plugin>]` table of `Bot.toml` (and its `OXYGRAM_PLUGINS__<PLUGIN>__*`
 /// environment overrides) deserialized into `T`, where `<plugin>` is the handler's plugin.

@@ -10,8 +10,8 @@
 use grammers_client::tl;
 
 use super::{FromUpdate, Rejection, StartupContext, StartupError, require_trigger};
-use crate::dispatch::UpdateContext;
-use crate::handler::Kind;
+use crate::context::Kind;
+use crate::context::UpdateContext;
 
 /// The action of a service message, typed.
 ///
@@ -204,14 +204,17 @@ impl ServiceAction {
 }
 
 impl FromUpdate for ServiceAction {
+    const KINDS: super::Kinds = super::Kinds::of(&[Kind::Service]);
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
-        cx.service_action()
+        cx.message()
+            .and_then(|m| ServiceAction::of_message(m))
             .ok_or_else(|| Rejection::mismatch("the update is not a service message"))
     }
 
     fn check(startup: &StartupContext<'_>) -> Result<(), StartupError> {
         require_trigger(startup, "ServiceAction", "a `service` handler", |_| {
-            matches!(startup.handler().kind, Kind::Service | Kind::Raw)
+            matches!(startup.kind(), Kind::Service | Kind::Raw)
         })
     }
 }

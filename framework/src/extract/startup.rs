@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::config::Config;
-use crate::handler::HandlerSpec;
+use crate::context::{Kind, Trigger};
 use crate::state::States;
 
 /// `Config<T>` values deserialized during the checks, keyed by plugin and type.
@@ -13,7 +13,7 @@ pub(crate) type PluginConfigs = HashMap<(String, TypeId), Arc<dyn Any + Send + S
 
 /// What a handler's extractors can look at when the app starts.
 pub struct StartupContext<'a> {
-    pub(crate) spec: &'a HandlerSpec,
+    pub(crate) handler: HandlerInfo,
     pub(crate) plugin: &'a str,
     pub(crate) config: &'a Config,
     pub(crate) states: &'a States,
@@ -22,14 +22,14 @@ pub struct StartupContext<'a> {
 
 impl<'a> StartupContext<'a> {
     pub(crate) fn new(
-        spec: &'a HandlerSpec,
+        handler: HandlerInfo,
         plugin: &'a str,
         config: &'a Config,
         states: &'a States,
         plugin_configs: &'a Mutex<PluginConfigs>,
     ) -> Self {
         Self {
-            spec,
+            handler,
             plugin,
             config,
             states,
@@ -37,9 +37,19 @@ impl<'a> StartupContext<'a> {
         }
     }
 
-    /// The handler being checked.
-    pub fn handler(&self) -> &HandlerSpec {
-        self.spec
+    /// The name of the handler being checked.
+    pub fn handler_name(&self) -> &'static str {
+        self.handler.name
+    }
+
+    /// The kind of updates the handler receives.
+    pub fn kind(&self) -> Kind {
+        self.handler.kind
+    }
+
+    /// The handler's trigger (command, regex, callback pattern...).
+    pub fn trigger(&self) -> Trigger {
+        self.handler.trigger
     }
 
     /// The plugin the handler belongs to.
@@ -61,7 +71,7 @@ impl<'a> StartupContext<'a> {
     pub fn describe_handler(&self) -> String {
         format!(
             "handler `{}` (plugin `{}`, {}:{})",
-            self.spec.name, self.plugin, self.spec.file, self.spec.line
+            self.handler.name, self.plugin, self.handler.file, self.handler.line
         )
     }
 
@@ -78,6 +88,16 @@ impl<'a> StartupContext<'a> {
             .unwrap_or_else(|e| e.into_inner())
             .contains_key(&(self.plugin.to_owned(), type_id))
     }
+}
+
+/// What the checks know of the handler: its name, kind, trigger and where it is declared.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HandlerInfo {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) trigger: Trigger,
+    pub(crate) file: &'static str,
+    pub(crate) line: u32,
 }
 
 /// A handler cannot work with this app; the app refuses to start.

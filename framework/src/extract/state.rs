@@ -5,7 +5,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use super::{FromUpdate, Rejection, StartupContext, StartupError};
-use crate::dispatch::UpdateContext;
+use crate::context::UpdateContext;
 
 /// A value of type `T` registered on the app with `App::new().state(value)`.
 ///

@@ -8,12 +8,15 @@ use grammers_client::update::{
 };
 
 use super::{FromUpdate, Rejection, StartupContext, StartupError};
-use crate::dispatch::{Me, UpdateContext};
-use crate::handler::Trigger;
+use crate::context::Kind;
+use crate::context::Trigger;
+use crate::context::{Me, UpdateContext};
 
 /// grammers' own message (`oxygram::grammers::update::Message`): its sends do **not** wait
 /// for the throttle.
 impl FromUpdate for Message {
+    const KINDS: super::Kinds = super::Kinds::MESSAGES;
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.message()
             .cloned()
@@ -24,6 +27,8 @@ impl FromUpdate for Message {
 /// The message, with sends (`reply`, `respond`, `forward_to`) that wait for the app's
 /// throttle: the prelude's `Message`.
 impl FromUpdate for crate::Message {
+    const KINDS: super::Kinds = super::Kinds::MESSAGES;
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.throttled_message()
             .ok_or_else(|| Rejection::mismatch("the update is not a message"))
@@ -31,6 +36,8 @@ impl FromUpdate for crate::Message {
 }
 
 impl FromUpdate for CallbackQuery {
+    const KINDS: super::Kinds = super::Kinds::of(&[Kind::CallbackQuery]);
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.callback_query()
             .cloned()
@@ -39,6 +46,8 @@ impl FromUpdate for CallbackQuery {
 }
 
 impl FromUpdate for InlineQuery {
+    const KINDS: super::Kinds = super::Kinds::of(&[Kind::InlineQuery]);
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.inline_query()
             .cloned()
@@ -47,6 +56,8 @@ impl FromUpdate for InlineQuery {
 }
 
 impl FromUpdate for InlineSend {
+    const KINDS: super::Kinds = super::Kinds::of(&[Kind::ChosenInlineResult]);
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.inline_send()
             .cloned()
@@ -55,6 +66,8 @@ impl FromUpdate for InlineSend {
 }
 
 impl FromUpdate for MessageDeletion {
+    const KINDS: super::Kinds = super::Kinds::of(&[Kind::DeletedMessages]);
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.deletion()
             .cloned()
@@ -125,6 +138,9 @@ where
 pub struct Chat(pub Peer);
 
 impl FromUpdate for Chat {
+    const KINDS: super::Kinds =
+        super::Kinds::MESSAGES.and(super::Kinds::of(&[Kind::CallbackQuery]));
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.chat()
             .cloned()
@@ -140,6 +156,9 @@ impl FromUpdate for Chat {
 pub struct Sender(pub Peer);
 
 impl FromUpdate for Sender {
+    const KINDS: super::Kinds =
+        super::Kinds::MESSAGES.and(super::Kinds::of(&[Kind::CallbackQuery]));
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.sender()
             .cloned()
@@ -153,6 +172,11 @@ impl FromUpdate for Sender {
 pub struct Text(pub String);
 
 impl FromUpdate for Text {
+    const KINDS: super::Kinds = super::Kinds::MESSAGES.and(super::Kinds::of(&[
+        Kind::InlineQuery,
+        Kind::ChosenInlineResult,
+    ]));
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.text()
             .map(|t| Text(t.to_owned()))
@@ -166,6 +190,8 @@ impl FromUpdate for Text {
 pub struct CommandArgs(pub String);
 
 impl FromUpdate for CommandArgs {
+    const KINDS: super::Kinds = super::Kinds::MESSAGES;
+
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         cx.command()
             .map(|c| CommandArgs(c.args.clone()))
@@ -186,7 +212,7 @@ pub(crate) fn require_trigger(
     needs: &'static str,
     ok: impl Fn(&Trigger) -> bool,
 ) -> Result<(), StartupError> {
-    if ok(&startup.handler().trigger) {
+    if ok(&startup.trigger()) {
         Ok(())
     } else {
         Err(StartupError::WrongTrigger {

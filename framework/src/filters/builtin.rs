@@ -11,7 +11,7 @@ use grammers_client::session::types::{PeerId, PeerKind};
 use grammers_client::tl;
 
 use super::{Filter, UserRef};
-use crate::dispatch::UpdateContext;
+use crate::context::UpdateContext;
 
 /// Which builtin a [`Filter`] leaf is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

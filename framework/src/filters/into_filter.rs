@@ -8,7 +8,7 @@ use std::future::Future;
 use grammers_client::update::Message;
 
 use super::Filter;
-use crate::dispatch::UpdateContext;
+use crate::context::UpdateContext;
 
 /// Converts a filter leaf into a [`Filter`]: a `Filter`, a sync `fn(&UpdateContext) -> bool`
 /// or `fn(&Message) -> bool`, or an async `fn(UpdateContext) -> bool` or

@@ -40,8 +40,8 @@ use std::sync::Arc;
 pub use builtin::*;
 pub use into_filter::IntoFilter;
 
-use crate::dispatch::UpdateContext;
-use crate::handler::BoxFuture;
+use crate::context::UpdateContext;
+use crate::util::BoxFuture;
 
 type SyncFn = Arc<dyn Fn(&UpdateContext) -> bool + Send + Sync>;
 type AsyncFn = Arc<dyn Fn(UpdateContext) -> BoxFuture<'static, bool> + Send + Sync>;

@@ -92,7 +92,7 @@ pub enum LoginError {
         attempts: u32,
     },
     /// Telegram asks to wait before trying again.
-    #[error("Telegram asks to wait {} before trying to log in again (FLOOD_WAIT_{seconds})", human_duration(*seconds))]
+    #[error("Telegram asks to wait {} before trying to log in again (FLOOD_WAIT_{seconds})", crate::util::human_duration(*seconds))]
     FloodWait {
         /// The wait, in seconds.
         seconds: u32,
@@ -105,6 +105,18 @@ pub enum LoginError {
         /// What was unexpected.
         detail: String,
     },
+    /// A request to Telegram failed for a reason no login step expects (the network, or an
+    /// RPC error, named, e.g. `AUTH_KEY_UNREGISTERED`).
+    #[error("could not {doing}: {source}")]
+    Telegram {
+        /// What the login was doing, e.g. "check whether the session is logged in".
+        doing: &'static str,
+        /// The error from Telegram or the network.
+        source: grammers_mtsender::InvocationError,
+    },
+    /// The session file could not record the login.
+    #[error(transparent)]
+    Session(#[from] crate::session::SessionError),
     /// Reading an answer failed (e.g. stdin was closed).
     #[error("could not read {what}: {source}")]
     Prompt {
@@ -115,18 +127,11 @@ pub enum LoginError {
     },
 }
 
-/// `31 seconds`, `5 minutes 3 seconds`, `2 hours 1 minute`.
-pub(crate) fn human_duration(seconds: u32) -> String {
-    fn unit(n: u32, name: &str) -> String {
-        format!("{n} {name}{}", if n == 1 { "" } else { "s" })
-    }
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    match (h, m, s) {
-        (0, 0, s) => unit(s, "second"),
-        (0, m, 0) => unit(m, "minute"),
-        (0, m, s) => format!("{} {}", unit(m, "minute"), unit(s, "second")),
-        (h, 0, _) => unit(h, "hour"),
-        (h, m, _) => format!("{} {}", unit(h, "hour"), unit(m, "minute")),
+impl LoginError {
+    pub(crate) fn telegram(
+        doing: &'static str,
+    ) -> impl FnOnce(grammers_mtsender::InvocationError) -> Self {
+        move |source| Self::Telegram { doing, source }
     }
 }
 
@@ -141,7 +146,5 @@ mod tests {
             err.to_string(),
             "Telegram asks to wait 1 hour 2 minutes before trying to log in again (FLOOD_WAIT_3725)"
         );
-        assert_eq!(human_duration(31), "31 seconds");
-        assert_eq!(human_duration(61), "1 minute 1 second");
     }
 }

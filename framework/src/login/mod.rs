@@ -19,7 +19,9 @@ use grammers_mtsender::{InvocationError, SenderPoolHandle};
 use secrecy::ExposeSecret;
 
 pub use error::LoginError;
-pub(crate) use error::human_duration;
+
+/// What the login steps return.
+type Result<T, E = LoginError> = std::result::Result<T, E>;
 pub use prompter::{CodeDelivery, NoPrompter, Prompter};
 /// The secret type [`Prompter`] answers with (re-exported so implementors need no
 /// `secrecy` dependency of their own).
@@ -27,7 +29,6 @@ pub use secrecy::SecretString;
 pub use terminal::TerminalPrompter;
 
 use crate::config::{Config, var_name};
-use crate::error::{Error, Result};
 use crate::session::SessionFile;
 
 /// Wrong phone numbers, codes or passwords accepted before giving up.
@@ -68,7 +69,7 @@ pub(crate) async fn log_in(
             .client
             .get_me()
             .await
-            .map_err(Error::telegram("read the logged-in account"))?;
+            .map_err(LoginError::telegram("read the logged-in account"))?;
         tracing::info!(
             account = %display_name(&user),
             bot = user.is_bot(),
@@ -105,7 +106,11 @@ async fn is_authorized(ctx: &LoginContext<'_>) -> Result<bool> {
                 tokio::time::sleep(pause).await;
                 pause = (pause * 2).min(Duration::from_secs(30));
             }
-            Err(e) => return Err(Error::telegram("reach Telegram to check the session")(e)),
+            Err(e) => {
+                return Err(LoginError::telegram("reach Telegram to check the session")(
+                    e,
+                ));
+            }
         }
     }
 }
@@ -165,7 +170,11 @@ fn missing(ctx: &LoginContext<'_>, what: &'static str, key: &'static str) -> Log
 }
 
 /// Errors any login request can meet, turned into sentences.
-fn common_rpc_error(ctx: &LoginContext<'_>, error: InvocationError, doing: &'static str) -> Error {
+fn common_rpc_error(
+    ctx: &LoginContext<'_>,
+    error: InvocationError,
+    doing: &'static str,
+) -> LoginError {
     if let InvocationError::Rpc(rpc) = &error {
         if rpc.is("FLOOD_WAIT") || rpc.is("FLOOD_PREMIUM_WAIT") || rpc.is("*_FLOOD_WAIT") {
             return LoginError::FloodWait {
@@ -181,7 +190,7 @@ fn common_rpc_error(ctx: &LoginContext<'_>, error: InvocationError, doing: &'sta
             .into();
         }
     }
-    Error::Telegram {
+    LoginError::Telegram {
         doing,
         source: error,
     }

@@ -13,11 +13,11 @@ use grammers_session::Session;
 use grammers_session::types::{PeerAuth, PeerInfo, UpdateState, UpdatesState};
 use secrecy::{ExposeSecret, SecretString};
 
+use super::Result;
 use super::{
     Asker, CodeDelivery, LoginContext, LoginError, MAX_ATTEMPTS, common_rpc_error, missing,
     require_api_hash,
 };
-use crate::error::{Error, Result};
 
 /// A code Telegram sent: how, and the hash that ties it to the phone number.
 struct SentCode {
@@ -247,7 +247,7 @@ enum SendCodeFailure {
     /// Telegram answered with an error (some are worth asking again for).
     Rpc(InvocationError),
     /// Anything else: the login cannot go on.
-    Fatal(Error),
+    Fatal(LoginError),
 }
 
 impl SendCodeFailure {
@@ -339,7 +339,7 @@ async fn send_code(
 async fn migrate(ctx: &LoginContext<'_>, dc_id: i32) -> Result<()> {
     let storage = ctx.session.storage();
     let store_error = |e: grammers_session::storages::SqliteSessionError| {
-        Error::from(crate::session::SessionError::Storage {
+        LoginError::from(crate::session::SessionError::Storage {
             doing: "move the session to another data center",
             path: ctx.session.path().to_path_buf(),
             detail: e.to_string(),
@@ -399,7 +399,7 @@ async fn complete_login(
         .ok();
     let storage = ctx.session.storage();
     let store_error = |e: grammers_session::storages::SqliteSessionError| {
-        Error::from(crate::session::SessionError::Storage {
+        LoginError::from(crate::session::SessionError::Storage {
             doing: "record the logged-in account",
             path: ctx.session.path().to_path_buf(),
             detail: e.to_string(),
@@ -440,7 +440,7 @@ fn phone_error(
     failure: impl Into<SendCodeFailure>,
     phone: &str,
     doing: &'static str,
-) -> Error {
+) -> LoginError {
     let error = match failure.into() {
         SendCodeFailure::Fatal(error) => return error,
         SendCodeFailure::Rpc(error) => error,
@@ -461,7 +461,12 @@ fn phone_error(
 }
 
 /// A configured value was rejected and the prompter cannot supply another.
-fn rejected(ctx: &LoginContext<'_>, what: &'static str, key: &'static str, rpc: &str) -> Error {
+fn rejected(
+    ctx: &LoginContext<'_>,
+    what: &'static str,
+    key: &'static str,
+    rpc: &str,
+) -> LoginError {
     LoginError::Rejected {
         what,
         key,
@@ -471,7 +476,7 @@ fn rejected(ctx: &LoginContext<'_>, what: &'static str, key: &'static str, rpc: 
     .into()
 }
 
-fn too_many(what: &'static str) -> Error {
+fn too_many(what: &'static str) -> LoginError {
     LoginError::TooManyAttempts {
         what,
         attempts: MAX_ATTEMPTS,
@@ -479,6 +484,6 @@ fn too_many(what: &'static str) -> Error {
     .into()
 }
 
-fn prompt_error(what: &'static str, source: std::io::Error) -> Error {
+fn prompt_error(what: &'static str, source: std::io::Error) -> LoginError {
     LoginError::Prompt { what, source }.into()
 }

@@ -133,6 +133,11 @@ pub(crate) struct Handled {
 }
 
 impl Handled {
+    /// What the dispatcher calls once the update's handlers returned.
+    pub(crate) fn on_handled(self) -> crate::dispatch::OnHandled {
+        crate::dispatch::OnHandled::new(move || self.done())
+    }
+
     /// The update's handlers all returned.
     pub(crate) fn done(self) {
         let mut tracks = self.progress.lock();

@@ -127,7 +127,9 @@ pub(crate) async fn run_updates(
                         for update in updates {
                             received += 1;
                             let handled = progress.register(update.state());
-                            dispatcher.dispatch_tracked(update, handled).await;
+                            dispatcher
+                                .dispatch_tracked(update, handled.map(Handled::on_handled))
+                                .await;
                         }
                         qts.dispatched();
                         false
@@ -139,7 +141,9 @@ pub(crate) async fn run_updates(
                             received += 1;
                             let update = too_long.build(raw, state, peers);
                             let handled = progress.register(update.state());
-                            dispatcher.dispatch_tracked(update, handled).await;
+                            dispatcher
+                                .dispatch_tracked(update, handled.map(Handled::on_handled))
+                                .await;
                         }
                         // Rare: boxed, so the loop's own future stays small.
                         route => {
@@ -150,7 +154,9 @@ pub(crate) async fn run_updates(
                 while let Some(update) = too_long.ready() {
                     received += 1;
                     let handled = progress.register(update.state());
-                    dispatcher.dispatch_tracked(update, handled).await;
+                    dispatcher
+                        .dispatch_tracked(update, handled.map(Handled::on_handled))
+                        .await;
                 }
             }
             Some(Err(error)) => match classify(error) {

@@ -135,13 +135,13 @@ impl RetryPolicy for LoggedAutoSleep {
             match (&decision, rpc.code, rpc.value) {
                 (ControlFlow::Continue(wait), ..) => tracing::warn!(
                     "Telegram asks to wait {} before {request} ({}); waiting",
-                    crate::login::human_duration(wait.as_secs() as u32),
+                    crate::util::human_duration(wait.as_secs() as u32),
                     rpc.name
                 ),
                 (ControlFlow::Break(()), 420, Some(seconds)) => tracing::debug!(
                     "Telegram asks to wait {} before {request} ({}); over the {:?} threshold, \
                      returning the error",
-                    crate::login::human_duration(seconds),
+                    crate::util::human_duration(seconds),
                     rpc.name,
                     self.inner.threshold
                 ),

@@ -72,13 +72,7 @@ pub(crate) async fn run(mut app: App, mode: SandboxMode) -> Result<()> {
 }
 
 fn testkit_error(doing: &'static str) -> impl FnOnce(oxygram_testkit::Error) -> crate::Error {
-    move |e| {
-        SandboxError::Testkit {
-            doing,
-            detail: e.to_string(),
-        }
-        .into()
-    }
+    move |e| SandboxError::Testkit { doing, source: e }.into()
 }
 
 /// The session holds an auth key: keep it private like a real one (and spare the warning the

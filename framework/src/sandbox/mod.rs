@@ -95,12 +95,13 @@ pub enum SandboxError {
     )]
     NotBuilt,
     /// The local Telegram could not start or refused a request.
-    #[error("the sandbox's local Telegram failed to {doing}: {detail}")]
+    #[cfg(feature = "sandbox")]
+    #[error("the sandbox's local Telegram failed to {doing}: {source}")]
     Testkit {
         /// What the sandbox was doing, e.g. "start".
         doing: &'static str,
         /// The testkit's error.
-        detail: String,
+        source: oxygram_testkit::Error,
     },
     /// Reading the terminal or preparing the session folder failed.
     #[error("the sandbox could not {doing}: {source}")]
@@ -110,6 +111,15 @@ pub enum SandboxError {
         /// The operating system's error.
         source: std::io::Error,
     },
+}
+
+/// The crate error holds a sandbox error boxed (`Error::Sandbox`), which keeps `error` from
+/// depending on the sandbox (that runs apps, and so sits above everything the crate error
+/// names); match it with `downcast_ref::<SandboxError>()`.
+impl From<SandboxError> for crate::Error {
+    fn from(error: SandboxError) -> Self {
+        crate::Error::Sandbox(Box::new(error))
+    }
 }
 
 /// Whether the command line asks for the sandbox, and in which mode.

@@ -11,7 +11,7 @@ use secrecy::SecretString;
 
 use super::SandboxMode;
 use crate::config::{Config, ConfigError};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The sandbox application's `api_id`.
 const API_ID: i32 = 94_575;
@@ -153,14 +153,14 @@ pub(crate) fn load_config(
     };
     match loaded {
         Ok(config) => Ok(Some(config)),
-        Err(Error::Config(ConfigError::NotFound { .. })) => Ok(None),
-        Err(e) => Err(e),
+        Err(ConfigError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// The configuration used when the app has no `Bot.toml`.
 pub(crate) fn default_config() -> Result<Config> {
-    Config::from_toml_str("[telegram]\napi_id = 1\n")
+    Ok(Config::from_toml_str("[telegram]\napi_id = 1\n")?)
 }
 
 /// `my-bot` → `my_bot`, `echo` → `echo_bot`: a valid bot username from a session name.

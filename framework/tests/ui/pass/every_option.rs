@@ -50,36 +50,36 @@ async fn r#type(_msg: Message) {}
 
 fn spec(name: &str) -> &'static HandlerSpec {
     HandlerSpec::registered()
-        .find(|spec| spec.name == name)
+        .find(|spec| spec.name() == name)
         .unwrap_or_else(|| panic!("handler `{name}` is not registered"))
 }
 
 fn main() {
     let start = spec("start");
-    assert_eq!(start.kind, Kind::NewMessage);
-    assert_eq!(start.trigger, Trigger::Commands(&["start"]));
-    assert_eq!(start.description, Some("Say hello"));
-    assert_eq!(start.group, 0);
-    assert!(!start.outgoing);
-    assert_eq!(start.plugin, None);
-    assert!(start.file.ends_with("every_option.rs"), "{}", start.file);
-    assert_eq!(start.line, 8, "the line of the function, not of the attribute");
-    assert_eq!(start.module_path, module_path!());
+    assert_eq!(start.kind(), Kind::NewMessage);
+    assert_eq!(start.trigger(), Trigger::Commands(&["start"]));
+    assert_eq!(start.description(), Some("Say hello"));
+    assert_eq!(start.group(), 0);
+    assert!(!start.outgoing());
+    assert_eq!(start.plugin(), None);
+    assert!(start.file().ends_with("every_option.rs"), "{}", start.file());
+    assert_eq!(start.line(), 8, "the line of the function, not of the attribute");
+    assert_eq!(start.module_path(), module_path!());
 
-    assert_eq!(spec("help").trigger, Trigger::Commands(&["help", "about"]));
-    assert_eq!(spec("help").group, -1);
+    assert_eq!(spec("help").trigger(), Trigger::Commands(&["help", "about"]));
+    assert_eq!(spec("help").group(), -1);
 
     let hi = spec("say_hi");
-    assert_eq!(hi.trigger, Trigger::Regex(r"^hi (\w+)$"));
-    assert_eq!(hi.plugin, Some("greet"));
+    assert_eq!(hi.trigger(), Trigger::Regex(r"^hi (\w+)$"));
+    assert_eq!(hi.plugin(), Some("greet"));
 
-    assert_eq!(spec("vote").kind, Kind::CallbackQuery);
-    assert_eq!(spec("vote").trigger, Trigger::Callback("vote:*"));
-    assert_eq!(spec("vote").group, 1);
-    assert_eq!(spec("gif").kind, Kind::InlineQuery);
-    assert_eq!(spec("gif").trigger, Trigger::Inline("^gif "));
-    assert!(spec("everything").outgoing);
-    assert_eq!(spec("everything").trigger, Trigger::None);
+    assert_eq!(spec("vote").kind(), Kind::CallbackQuery);
+    assert_eq!(spec("vote").trigger(), Trigger::Callback("vote:*"));
+    assert_eq!(spec("vote").group(), 1);
+    assert_eq!(spec("gif").kind(), Kind::InlineQuery);
+    assert_eq!(spec("gif").trigger(), Trigger::Inline("^gif "));
+    assert!(spec("everything").outgoing());
+    assert_eq!(spec("everything").trigger(), Trigger::None);
 
     let kinds = [
         ("edited", Kind::EditedMessage),
@@ -91,7 +91,7 @@ fn main() {
         ("type", Kind::NewMessage),
     ];
     for (name, kind) in kinds {
-        assert_eq!(spec(name).kind, kind, "{name}");
+        assert_eq!(spec(name).kind(), kind, "{name}");
     }
     assert_eq!(HandlerSpec::registered().count(), 13);
 }

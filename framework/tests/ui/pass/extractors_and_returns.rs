@@ -60,6 +60,8 @@ impl fmt::Display for MyError {
     }
 }
 
+impl std::error::Error for MyError {}
+
 #[handler(command = "ban", plugin = "admin")]
 async fn ban(_msg: Message, Config(_config): Config<AdminConfig>) -> std::result::Result<(), MyError> {
     Err(MyError)
@@ -68,9 +70,35 @@ async fn ban(_msg: Message, Config(_config): Config<AdminConfig>) -> std::result
 #[handler(chosen_inline)]
 async fn chosen(_chosen: InlineSend) {}
 
+// Answers: a reply to the message, or the button press's answer.
+#[handler(command = "hi")]
+async fn hi() -> &'static str {
+    "Hi!"
+}
+
+#[handler(command = "name")]
+async fn name(Text(text): Text) -> Result<String> {
+    Ok(format!("you said {text}"))
+}
+
+#[handler(callback = "more")]
+async fn more() -> Option<InputMessage> {
+    Some(InputMessage::new().text("more"))
+}
+
+// A renamed dependency names its path (here the real one).
+#[handler(command = "renamed", crate = "::oxygram")]
+async fn renamed() {}
+
 fn main() {
-    let names: Vec<&str> = HandlerSpec::registered().map(|spec| spec.name).collect();
-    for name in ["roll", "everything", "captured", "page", "search", "ban", "chosen"] {
+    let names: Vec<&str> = HandlerSpec::registered().map(|spec| spec.name()).collect();
+    for name in [
+        "roll", "everything", "captured", "page", "search", "ban", "chosen", "hi", "name", "more",
+        "renamed",
+    ] {
         assert!(names.contains(&name), "`{name}` is not registered: {names:?}");
     }
+    // Handlers as values, by their function names.
+    let listed = oxygram::handlers![hi, name, more];
+    assert_eq!(listed.iter().map(|s| s.name()).collect::<Vec<_>>(), ["hi", "name", "more"]);
 }

@@ -63,9 +63,9 @@ async fn own_edits(_msg: Message) {}
 fn main() {
     for name in ["echo", "media", "people", "custom", "own_edits"] {
         let spec = HandlerSpec::registered()
-            .find(|spec| spec.name == name)
+            .find(|spec| spec.name() == name)
             .unwrap_or_else(|| panic!("`{name}` is not registered"));
         // Building the filter tree is what the dispatcher does at startup.
-        let _filter = (spec.filter)();
+        let _filter = spec.filter();
     }
 }

@@ -21,10 +21,15 @@ use grammers_session::storages::ErasedSession;
 
 use crate::command::{CommandParser, ParsedCommand};
 use crate::config::Config;
-use crate::dispatch::Me;
-use crate::extract::Captures;
-use crate::handler::Kind;
 use crate::state::States;
+
+mod captures;
+mod kind;
+mod me;
+
+pub use captures::Captures;
+pub use kind::{Kind, Kinds, Trigger};
+pub use me::Me;
 
 /// Values shared by every update of one running app.
 pub(crate) struct Shared {
@@ -164,14 +169,6 @@ impl UpdateContext {
     pub fn message(&self) -> Option<&Message> {
         match self.update() {
             Update::NewMessage(m) | Update::MessageEdited(m) => Some(m),
-            _ => None,
-        }
-    }
-
-    /// The action of a service message (members joined, a pin, a new title, ...).
-    pub fn service_action(&self) -> Option<crate::extract::ServiceAction> {
-        match self.update() {
-            Update::NewMessage(m) => crate::extract::ServiceAction::of_message(m),
             _ => None,
         }
     }

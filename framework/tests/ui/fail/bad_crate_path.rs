@@ -1,0 +1,8 @@
+use oxygram::prelude::*;
+
+#[handler(command = "start", crate = "my oxygram")]
+async fn start() -> &'static str {
+    "Hi!"
+}
+
+fn main() {}
