@@ -29,7 +29,10 @@
 //! Type a line and press Enter to send it. Commands start with `:` (`:help` lists them):
 //! `:press N` presses button `N` of the latest keyboard, `:inline QUERY` asks the bot for
 //! inline results and `:pick N` sends one, `:in TEXT` (user accounts) receives a message,
-//! `:quit` (or Ctrl+D) ends. With stdin not a terminal, each line is sent once the replies to
+//! `:quit` (or Ctrl+D) ends. `:press LABEL` wins over `:press N` when a button is labelled
+//! like a number (`+1`). An unknown `:word` is refused with the closest command, never sent;
+//! `::TEXT` sends `:TEXT`. A reply is printed with a `↳ reply to @who: "…"` line under it.
+//! With stdin not a terminal, each line is sent once the replies to
 //! the previous one have settled, and the sandbox exits after the last one, so
 //! `printf '/start\nhello\n' | cargo run --example echo -- --sandbox` works in scripts.
 //!
