@@ -39,6 +39,14 @@ pub(crate) async fn run(mut app: App, mode: SandboxMode) -> Result<()> {
         None => world::default_config()?,
     };
 
+    // Before the testkit starts, so its own warnings are seen; the app's `log::init` later
+    // finds this subscriber installed.
+    crate::log::init_quieting(
+        &crate::config::LogConfig {
+            level: world::LOG_LEVEL.to_owned(),
+        },
+        world::QUIET_UNDER_RUST_LOG,
+    );
     let kit = TestKit::start(cast.world())
         .await
         .map_err(testkit_error("start"))?;

@@ -23,7 +23,8 @@
 //! The rest of `Bot.toml` (plugins and their sections, dispatch settings, your own sections)
 //! is used as written; the `[telegram]` credentials and the session location are replaced,
 //! so real sessions and secrets are never touched. Logs are quieted to `warn` (set
-//! `RUST_LOG` to see more).
+//! `RUST_LOG` to see more; the testkit's own lines stay at `warn` unless `RUST_LOG` names
+//! `oxygram_testkit`, so `RUST_LOG=warn,my_bot=debug` shows just the app's).
 //!
 //! # The chat
 //! Type a line and press Enter to send it. Commands start with `:` (`:help` lists them):
