@@ -29,6 +29,9 @@ pub const OXYGRAM_READY: &str = "receiving updates";
 /// What the other bots print on stdout once they receive updates.
 pub const READY: &str = "READY";
 
+/// The Rust bots' binaries, built from this package (`src/bin/`).
+pub const RUST_BOTS: &[&str] = &["bench-oxygram-echo", "bench-grammers-echo"];
+
 /// Lines of output kept for error messages.
 const TAIL_LINES: usize = 60;
 
@@ -52,6 +55,93 @@ impl Bins {
             .parent()
             .ok_or_else(|| BenchError::Usage(format!("{} has no folder", exe.display())))?;
         Ok(Bins::in_dir(dir))
+    }
+
+    /// Makes sure the Rust bots beside the driver are built from the current source.
+    ///
+    /// `cargo run -p oxygram-bench` builds only the driver, not the bots it starts. Started by
+    /// cargo (which sets `CARGO`), the driver therefore builds them itself, with that cargo
+    /// and the driver's own profile (a no-op when they are fresh), so a run never measures a
+    /// stale bot. Started directly, it checks they exist and otherwise names the command that
+    /// builds them.
+    pub fn build_rust_bots(&self) -> Result<(), BenchError> {
+        match std::env::var_os("CARGO") {
+            Some(cargo) => {
+                let mut command = Command::new(&cargo);
+                command.arg("build").args(self.profile_args());
+                command.args(["-p", "oxygram-bench"]);
+                for bot in RUST_BOTS {
+                    command.args(["--bin", bot]);
+                }
+                // The workspace the driver was built from.
+                command.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+                eprintln!("oxygram-bench: building the Rust bots (cargo build {})", {
+                    let args: Vec<String> = command
+                        .get_args()
+                        .skip(1)
+                        .map(|a| a.to_string_lossy().into_owned())
+                        .collect();
+                    args.join(" ")
+                });
+                let status = command
+                    .status()
+                    .map_err(BenchError::io("run cargo to build the Rust bots"))?;
+                if !status.success() {
+                    return Err(BenchError::Tool {
+                        tool: format!("cargo build {}", self.build_command_args()),
+                        status: status.to_string(),
+                        output: "(its output is above)".to_owned(),
+                    });
+                }
+                self.check_rust_bots()
+            }
+            None => self.check_rust_bots(),
+        }
+    }
+
+    /// Checks that the Rust bots are in [`Bins::dir`]; the error says how to build them.
+    pub fn check_rust_bots(&self) -> Result<(), BenchError> {
+        let missing: Vec<&str> = RUST_BOTS
+            .iter()
+            .copied()
+            .filter(|bot| !self.dir.join(bot).is_file())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(BenchError::Usage(format!(
+            "the Rust bots are not built: {} not in {}; build them with \
+             `cargo build {}` (or start the driver with `cargo run{} -p oxygram-bench -- all ...`, \
+             which builds them), or use `bench/run.sh`",
+            missing.join(" and "),
+            self.dir.display(),
+            self.build_command_args(),
+            self.profile_args()
+                .iter()
+                .map(|a| format!(" {a}"))
+                .collect::<String>(),
+        )))
+    }
+
+    /// cargo's profile flags for the profile [`Bins::dir`] belongs to (`target/release`:
+    /// `--release`, `target/debug`: none, `target/NAME`: `--profile NAME`).
+    fn profile_args(&self) -> Vec<String> {
+        match self.dir.file_name().and_then(|name| name.to_str()) {
+            Some("release") => vec!["--release".to_owned()],
+            Some("debug") | None => Vec::new(),
+            Some(profile) => vec!["--profile".to_owned(), profile.to_owned()],
+        }
+    }
+
+    /// The arguments of the `cargo build` that builds the bots, for messages.
+    fn build_command_args(&self) -> String {
+        let mut args = self.profile_args();
+        args.extend([
+            "-p".to_owned(),
+            "oxygram-bench".to_owned(),
+            "--bins".to_owned(),
+        ]);
+        args.join(" ")
     }
 
     /// The Rust bots in `dir`.

@@ -3,8 +3,12 @@
 //! ```text
 //! cargo run --release -p oxygram-bench -- all [--rounds 3] [--loads 1x20000,50x1000]
 //!     [--impls oxygram,grammers,telethon,kurigram] [--starts 20] [--routing]
-//!     [--template-build] [--kit-threads 1] [--write BENCHMARKS.md]
+//!     [--template-build] [--kit-threads 1] [--write BENCHMARKS.md] [--no-build]
 //! ```
+//!
+//! Started by cargo, the driver first builds the Rust bots it starts (`cargo run` builds only
+//! the driver); `--no-build` uses them as they are (the smoke test, whose `cargo test` built
+//! them). Started directly, it needs them built and says how.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,7 +20,7 @@ use oxygram_bench::{BenchError, Harness, Implementation, routing, startup, templ
 
 const USAGE: &str = "usage: oxygram-bench all [--rounds R] [--loads KxN,...] \
 [--impls oxygram,grammers,telethon,kurigram] [--starts S] [--routing] [--template-build] \
-[--kit-threads T] [--write FILE]";
+[--kit-threads T] [--write FILE] [--no-build]";
 
 /// The command line of `all`.
 #[derive(Debug)]
@@ -29,6 +33,8 @@ struct Options {
     template_build: bool,
     kit_threads: usize,
     write: Option<PathBuf>,
+    /// Use the Rust bots beside the driver as they are, without `cargo build`.
+    no_build: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, BenchError> {
@@ -48,6 +54,7 @@ fn parse(args: &[String]) -> Result<Options, BenchError> {
         template_build: false,
         kit_threads: 1,
         write: None,
+        no_build: false,
     };
     while let Some(flag) = args.next() {
         let mut value = |name: &str| {
@@ -90,6 +97,7 @@ fn parse(args: &[String]) -> Result<Options, BenchError> {
                     .collect::<Result<_, BenchError>>()?;
             }
             "--routing" => options.routing = true,
+            "--no-build" => options.no_build = true,
             "--template-build" => options.template_build = true,
             "--write" => options.write = Some(PathBuf::from(value("--write")?)),
             "-h" | "--help" => return Err(BenchError::Usage(USAGE.to_owned())),
@@ -124,7 +132,13 @@ fn run(args: &[String], options: Options) -> Result<(), BenchError> {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
-    let harness = Harness::new(Bins::beside_current_exe()?, options.kit_threads)?;
+    let bins = Bins::beside_current_exe()?;
+    if options.no_build {
+        bins.check_rust_bots()?;
+    } else {
+        bins.build_rust_bots()?;
+    }
+    let harness = Harness::new(bins, options.kit_threads)?;
     let mut runs = Vec::new();
     let mut failures: Vec<Failure> = Vec::new();
 

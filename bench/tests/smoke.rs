@@ -42,7 +42,8 @@ fn the_driver_writes_a_report_with_every_section_it_measured() {
         .args([
             "all", "--rounds", "1", "--loads", "2x3", "--impls", "oxygram",
         ])
-        .args(["--starts", "2", "--write"])
+        // `cargo test` built the bots; no second build with other features.
+        .args(["--starts", "2", "--no-build", "--write"])
         .arg(&report)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -75,6 +76,21 @@ fn the_driver_writes_a_report_with_every_section_it_measured() {
     assert!(written.contains("| 1/1 |"), "{written}");
     assert!(written.contains("### Start to ready"), "{written}");
     assert!(written.contains("oxygram ready ≤ 100 ms"), "{written}");
+}
+
+#[test]
+fn missing_bots_are_named_with_the_command_that_builds_them() {
+    let empty = tempfile::tempdir().unwrap();
+    let error = Bins::in_dir(&empty.path().join("release"))
+        .check_rust_bots()
+        .expect_err("no bots in an empty folder");
+    let message = error.to_string();
+    assert!(
+        message.contains("bench-oxygram-echo and bench-grammers-echo not in")
+            && message.contains("`cargo build --release -p oxygram-bench --bins`")
+            && message.contains("`cargo run --release -p oxygram-bench -- all ...`"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -20,7 +20,8 @@
 //! - [`message`]: [`Message`], the received message whose replies wait for the [`throttle`]
 //!   (Telegram's sending limits, `[throttle]` in `Bot.toml`).
 //! - [`flood`]: flood waits as a typed [`FloodWait`] (slow mode included), and the threshold
-//!   oxygram sleeps under; [`peer_flood`]: `PEER_FLOOD` as a typed [`PeerFlood`].
+//!   oxygram sleeps under; [`peer_flood`]: `PEER_FLOOD` as a typed [`PeerFlood`];
+//!   [`rpc_error`]: the RPC errors handlers meet often as a typed [`TelegramError`].
 //! - [`middleware`]: code around every update's handling ([`middleware::RateLimit`],
 //!   [`middleware::TraceUpdates`]).
 //! - [`command`]: `/cmd@bot args` parsing.
@@ -51,6 +52,7 @@ pub mod middleware;
 pub mod peer_flood;
 pub mod plugin;
 pub mod prelude;
+pub mod rpc_error;
 mod run;
 mod runtime;
 pub mod sandbox;
@@ -74,4 +76,5 @@ pub use grammers_client as grammers;
 pub use message::Message;
 pub use oxygram_macros::handler;
 pub use peer_flood::{PeerFlood, PeerFloodExt};
+pub use rpc_error::{TelegramError, TelegramErrorExt};
 pub use throttle::Throttle;

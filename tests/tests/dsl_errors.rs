@@ -21,3 +21,14 @@ async fn a_panicking_or_failing_handler_does_not_stop_the_app() {
     assert_eq!(app.ask("bob", "/start").await, "Hello, Bob!");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn telegrams_refusals_are_typed_for_handlers_to_match() {
+    let app = DslApp::start(r#"include = ["crash"]"#, "").await;
+    assert_eq!(app.ask("alice", "/same").await, "unchanged");
+    // The edit to the same text was refused with MESSAGE_NOT_MODIFIED, read as
+    // `TelegramError::MessageNotModified`.
+    assert_eq!(app.next("alice").await, "not modified");
+    assert!(app.failures.lock().unwrap().is_empty());
+    app.stop().await;
+}

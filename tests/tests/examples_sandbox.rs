@@ -15,6 +15,8 @@ fn echo_greets_and_echoes() {
             "@oxygram_bot: Hi! Send me any text and I will send it back.",
             "@you: hello there",
             "@oxygram_bot: hello there",
+            // `msg.reply` answers a message, and the transcript says which.
+            "  ↳ reply to @you: \"hello there\"",
         ],
     );
     // /start was answered by `start` only: the echo handler is in the same group.
@@ -52,7 +54,8 @@ fn keyboard_presses_edit_the_message() {
     let run = sandbox_script(
         "keyboard",
         &["--sandbox"],
-        "/start\n:press 2\n:press 2\n:press Reset\n:press Close\n:press 1\n",
+        "/start\n:press 2\n:pres 2\n:press +1\n:press -1\n:press +1\n:press Reset\n\
+         :press Close\n:press 1\n",
     );
     assert_in_order(
         &run.stdout,
@@ -63,7 +66,13 @@ fn keyboard_presses_edit_the_message() {
             "@you pressed [+1]",
             "(answer) Now 1",
             "@oxygram_bot (edited): Counter: 1",
+            // `+1` is a label: it presses that button, not button number 1 (`-1`).
+            "@you pressed [+1]",
             "(answer) Now 2",
+            "@oxygram_bot (edited): Counter: 2",
+            "@you pressed [-1]",
+            "@oxygram_bot (edited): Counter: 1",
+            "@you pressed [+1]",
             "@oxygram_bot (edited): Counter: 2",
             "@you pressed [Reset]",
             "@oxygram_bot (edited): Counter: 0",
@@ -71,6 +80,14 @@ fn keyboard_presses_edit_the_message() {
             "@oxygram_bot deleted: \"Counter: 0\"",
         ],
     );
+    // A mistyped command is refused with the right one, and never reaches the bot.
+    assert!(
+        run.stderr
+            .contains("sandbox: unknown command :pres; did you mean :press?"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains(":pres 2"), "{}", run.stdout);
     // The keyboard went with the message: nothing is left to press.
     assert!(
         run.stderr

@@ -44,8 +44,9 @@ fn dropped_connections_are_survived_and_each_message_is_answered_once() {
     app.stop();
 }
 
-#[test]
-fn telegram_unreachable_at_startup_is_waited_for_not_fatal() {
+/// Starts the echo app while Telegram refuses connections for 7 s, with `RUST_LOG` set to
+/// `rust_log` (or not set), and returns everything it printed once it answered a message.
+fn started_while_unreachable(rust_log: Option<&str>) -> String {
     let env = Env::start(
         World::new()
             .bot(Bot::new(TOKEN).username("echo_bot").name("Echo"))
@@ -57,11 +58,35 @@ fn telegram_unreachable_at_startup_is_waited_for_not_fatal() {
     // reaches the login, which keeps waiting and says why.
     env.kit
         .refuse_connections_for(std::time::Duration::from_secs(7));
-    let mut app = env.spawn(env.command());
+    let mut command = env.command();
+    if let Some(filter) = rust_log {
+        command.env("RUST_LOG", filter);
+    }
+    let mut app = env.spawn(command);
     app.wait_for_line("cannot reach Telegram");
     app.wait_for_line("Logged in successfully as Echo");
     app.wait_ready();
     env.send_text("alice", "echo_bot", "made it");
     assert_eq!(env.next_message("alice").text, "echo: made it");
+    let output = app.output();
     app.stop();
+    output
+}
+
+#[test]
+fn telegram_unreachable_at_startup_is_waited_for_not_fatal() {
+    let output = started_while_unreachable(None);
+    // One line per attempt, oxygram's: not grammers' warning for every failed try as well.
+    assert!(!output.contains("marking all"), "{output}");
+    assert!(output.contains("retrying in 1s"), "{output}");
+}
+
+#[test]
+fn rust_log_still_shows_grammers_warning_for_each_try() {
+    let output = started_while_unreachable(Some("warn,oxygram=info"));
+    assert!(
+        output.contains("grammers_mtsender::sender: marking all"),
+        "{output}"
+    );
+    assert!(output.contains("cannot reach Telegram"), "{output}");
 }

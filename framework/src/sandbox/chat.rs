@@ -39,6 +39,14 @@ pub(crate) async fn run(mut app: App, mode: SandboxMode) -> Result<()> {
         None => world::default_config()?,
     };
 
+    // Before the testkit starts, so its own warnings are seen; the app's `log::init` later
+    // finds this subscriber installed.
+    crate::log::init_quieting(
+        &crate::config::LogConfig {
+            level: world::LOG_LEVEL.to_owned(),
+        },
+        world::QUIET_UNDER_RUST_LOG,
+    );
     let kit = TestKit::start(cast.world())
         .await
         .map_err(testkit_error("start"))?;
@@ -413,7 +421,11 @@ impl<'k> Chat<'k> {
                 if self.cast.account == Account::User {
                     self.typed.push_back((self.typist.id(), text));
                 }
-                self.reached_the_app(&self.typist, &sent)
+                let reached = self.reached_the_app(&self.typist, &sent);
+                // What the app replies to (userbots: the observer's copy, remembered in
+                // `show`).
+                self.remember(self.typist.id(), sent);
+                reached
             }
             Err(e) => {
                 note(&format!("could not send: {e}"));
@@ -450,7 +462,9 @@ impl<'k> Chat<'k> {
                 if self.place == Place::Group && self.observer_in_group() {
                     self.typed.push_back((sender.id(), text));
                 }
-                self.reached_the_app(&sender, &sent)
+                let reached = self.reached_the_app(&sender, &sent);
+                self.remember(sender.id(), sent);
+                reached
             }
             Err(e) => {
                 note(&format!("could not send as @{who}: {e}"));
@@ -665,11 +679,16 @@ impl<'k> Chat<'k> {
         if !self.interactive {
             println!("@{}: {text}", self.cast.observer);
         }
-        if let Err(e) = self.observer.send_text(&self.cast.app, text).await {
-            note(&format!("could not send: {e}"));
-            return false;
+        match self.observer.send_text(&self.cast.app, text).await {
+            Ok(sent) => {
+                self.remember(self.observer.id(), sent);
+                true
+            }
+            Err(e) => {
+                note(&format!("could not send: {e}"));
+                false
+            }
         }
-        true
     }
 
     async fn press(&mut self, button: ButtonRef) -> bool {
@@ -677,16 +696,12 @@ impl<'k> Chat<'k> {
             note("there is no keyboard to press");
             return false;
         };
-        let label = match &button {
-            ButtonRef::Number(n) => match render::nth_button(&message.buttons, *n) {
-                Some(b) => b.text.clone(),
-                None => {
-                    let count = message.buttons.iter().flatten().count();
-                    note(&format!("the latest keyboard has buttons 1 to {count}"));
-                    return false;
-                }
-            },
-            ButtonRef::Label(label) => label.clone(),
+        let label = match button.find(&message.buttons) {
+            Ok(found) => found.text.clone(),
+            Err(why) => {
+                note(&why);
+                return false;
+            }
         };
         let presser = match self.keyboard {
             Some((viewer, _)) if viewer != self.observer.id() => self.other.clone(),
@@ -761,7 +776,8 @@ impl<'k> Chat<'k> {
                     self.cast.observer,
                     self.cast.app
                 );
-                println!("{}", render::message(&via, &sent, false));
+                println!("{}", render::message(&via, &sent, false, None));
+                self.remember(self.observer.id(), sent);
                 true
             }
             Err(e) => {
@@ -801,7 +817,21 @@ impl<'k> Chat<'k> {
                         self.label_for_event(viewer, message.chat_id),
                         self.name(message.sender_id)
                     );
-                    println!("{}", render::message(&from, &message, false));
+                    let replied_name;
+                    let replied = match message.reply_to {
+                        Some(id) => Some(match self.seen.get(&(viewer, id)) {
+                            Some(original) => {
+                                replied_name = self.name(original.sender_id);
+                                render::Replied::Seen {
+                                    by: &replied_name,
+                                    text: &original.text,
+                                }
+                            }
+                            None => render::Replied::Unseen(id),
+                        }),
+                        None => None,
+                    };
+                    println!("{}", render::message(&from, &message, false, replied));
                 }
                 self.remember(viewer, message);
             }
@@ -814,7 +844,8 @@ impl<'k> Chat<'k> {
                     self.label_for_event(viewer, message.chat_id),
                     self.name(message.sender_id)
                 );
-                println!("{}", render::message(&from, &message, true));
+                // An edit keeps what it replies to, said once when it was new.
+                println!("{}", render::message(&from, &message, true, None));
                 self.remember(viewer, message);
             }
             Event::Deleted(deletion) => {

@@ -23,13 +23,17 @@
 //! The rest of `Bot.toml` (plugins and their sections, dispatch settings, your own sections)
 //! is used as written; the `[telegram]` credentials and the session location are replaced,
 //! so real sessions and secrets are never touched. Logs are quieted to `warn` (set
-//! `RUST_LOG` to see more).
+//! `RUST_LOG` to see more; the testkit's own lines stay at `warn` unless `RUST_LOG` names
+//! `oxygram_testkit`, so `RUST_LOG=warn,my_bot=debug` shows just the app's).
 //!
 //! # The chat
 //! Type a line and press Enter to send it. Commands start with `:` (`:help` lists them):
 //! `:press N` presses button `N` of the latest keyboard, `:inline QUERY` asks the bot for
 //! inline results and `:pick N` sends one, `:in TEXT` (user accounts) receives a message,
-//! `:quit` (or Ctrl+D) ends. With stdin not a terminal, each line is sent once the replies to
+//! `:quit` (or Ctrl+D) ends. `:press LABEL` wins over `:press N` when a button is labelled
+//! like a number (`+1`). An unknown `:word` is refused with the closest command, never sent;
+//! `::TEXT` sends `:TEXT`. A reply is printed with a `↳ reply to @who: "…"` line under it.
+//! With stdin not a terminal, each line is sent once the replies to
 //! the previous one have settled, and the sandbox exits after the last one, so
 //! `printf '/start\nhello\n' | cargo run --example echo -- --sandbox` works in scripts.
 //!

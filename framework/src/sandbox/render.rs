@@ -54,8 +54,49 @@ pub(crate) fn undelivered(why: Undelivered, dim: bool) -> String {
     }
 }
 
-/// A new or edited message.
-pub(crate) fn message(from: &str, message: &ObservedMessage, edited: bool) -> String {
+/// The message a new message replies to, as the sandbox saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replied<'a> {
+    /// Seen: who wrote it and its text.
+    Seen {
+        /// `@name` of its sender.
+        by: &'a str,
+        /// Its text (or caption).
+        text: &'a str,
+    },
+    /// Not seen by the sandbox (sent before it started, or by someone else): its id.
+    Unseen(i32),
+}
+
+/// The line under a reply: `  ↳ reply to @you: "hello"`.
+pub(crate) fn replied(to: Replied<'_>) -> String {
+    match to {
+        Replied::Seen { by, text } => {
+            let first = text.lines().next().unwrap_or_default();
+            let ellipsis = if first.len() < text.len() { "…" } else { "" };
+            let (shown, cut) = shorten(first, 40);
+            let more = if cut { "…" } else { ellipsis };
+            format!("{INDENT}↳ reply to {by}: \"{shown}{more}\"")
+        }
+        Replied::Unseen(id) => format!("{INDENT}↳ reply to message #{id}"),
+    }
+}
+
+/// The first `max` characters of `text`, and whether anything was cut.
+fn shorten(text: &str, max: usize) -> (&str, bool) {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => (&text[..at], true),
+        None => (text, false),
+    }
+}
+
+/// A new or edited message; `reply` is the line saying what it replies to, if it does.
+pub(crate) fn message(
+    from: &str,
+    message: &ObservedMessage,
+    edited: bool,
+    reply: Option<Replied<'_>>,
+) -> String {
     let mut out = String::from(from);
     if edited {
         out.push_str(" (edited)");
@@ -78,6 +119,10 @@ pub(crate) fn message(from: &str, message: &ObservedMessage, edited: bool) -> St
         out.push('\n');
         out.push_str(INDENT);
         out.push_str(line);
+    }
+    if let Some(to) = reply {
+        out.push('\n');
+        out.push_str(&replied(to));
     }
     if let Some(keyboard) = keyboard(&message.buttons) {
         out.push('\n');
@@ -109,17 +154,12 @@ pub(crate) fn keyboard(rows: &[Vec<Button>]) -> Option<String> {
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
-/// The button printed as number `n` (from 1), counting row by row.
-pub(crate) fn nth_button(rows: &[Vec<Button>], n: usize) -> Option<&Button> {
-    rows.iter().flatten().nth(n.checked_sub(1)?)
-}
-
 /// A deleted message: its text when the sandbox saw it, else its id.
 pub(crate) fn deletion(by: &str, text: Option<&str>, id: i32) -> String {
     match text {
         Some(text) => {
-            let shown: String = text.chars().take(60).collect();
-            let ellipsis = if shown.len() < text.len() { "…" } else { "" };
+            let (shown, cut) = shorten(text, 60);
+            let ellipsis = if cut { "…" } else { "" };
             format!("{by} deleted: \"{shown}{ellipsis}\"")
         }
         None => format!("{by} deleted message #{id}"),
@@ -172,10 +212,52 @@ mod tests {
     fn keyboards_are_numbered_across_rows() {
         let rows = vec![vec![button("Yes"), button("No")], vec![button("Cancel")]];
         assert_eq!(keyboard(&rows).unwrap(), "  [1] Yes  [2] No\n  [3] Cancel");
-        assert_eq!(nth_button(&rows, 3).unwrap().text, "Cancel");
-        assert!(nth_button(&rows, 4).is_none());
-        assert!(nth_button(&rows, 0).is_none());
         assert!(keyboard(&[]).is_none());
+    }
+
+    #[test]
+    fn replies_say_what_they_answer() {
+        let reply = ObservedMessage {
+            id: 8,
+            chat_id: 1,
+            chat_kind: oxygram_testkit::ChatKind::Private,
+            sender_id: 2,
+            text: "hello there".into(),
+            entities: Vec::new(),
+            buttons: Vec::new(),
+            reply_to: Some(7),
+            date: 0,
+            edit_date: None,
+            via_bot_id: None,
+            forwarded_from: None,
+            media: None,
+            service: None,
+        };
+        let seen = Replied::Seen {
+            by: "@you",
+            text: "hello there",
+        };
+        assert_eq!(
+            message("@bot", &reply, false, Some(seen)),
+            "@bot: hello there\n  ↳ reply to @you: \"hello there\""
+        );
+        assert_eq!(replied(Replied::Unseen(7)), "  ↳ reply to message #7");
+        // Long and multi-line texts are cut, on a character boundary.
+        let long = "é".repeat(50);
+        assert_eq!(
+            replied(Replied::Seen {
+                by: "@you",
+                text: &long
+            }),
+            format!("  ↳ reply to @you: \"{}…\"", "é".repeat(40))
+        );
+        assert_eq!(
+            replied(Replied::Seen {
+                by: "@bob",
+                text: "one\ntwo"
+            }),
+            "  ↳ reply to @bob: \"one…\""
+        );
     }
 
     #[test]

@@ -133,10 +133,17 @@ impl Cast {
         }
         config.session.dir = session_dir.to_path_buf();
         // The terminal is the chat: only problems are logged (RUST_LOG still overrides).
-        config.log.level = "warn".to_owned();
+        config.log.level = LOG_LEVEL.to_owned();
         config
     }
 }
+
+/// The sandbox's `[log] level`: the terminal is the chat, so only problems are logged.
+pub(crate) const LOG_LEVEL: &str = "warn";
+
+/// Crates whose lines are not the app's: kept at `warn` even under a `RUST_LOG` that does not
+/// name them, so `RUST_LOG=info` shows the app's logs, not the in-process testkit's.
+pub(crate) const QUIET_UNDER_RUST_LOG: &[&str] = &["oxygram_testkit"];
 
 /// The app's configuration if there is one: what the builder was given, else the file
 /// `run()` would load. A missing file is no error in the sandbox (`None`), a broken one is.
