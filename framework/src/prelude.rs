@@ -20,8 +20,8 @@ pub use grammers_client::update::{
 pub use crate::client::Client;
 pub use crate::dispatch::{Me, UpdateContext};
 pub use crate::extract::{
-    Args, BotStopped, CallbackData, Captures, Chat, ChatMemberUpdated, CommandArgs, Config,
-    FromUpdate, JoinRequest, JoinedVia, MemberStatus, RawUpdate, Rejection, Sender, ServiceAction,
+    Args, BotStopped, CallbackData, Captures, Chat, ChatMemberUpdated, CommandArgs,
+    FromUpdate, JoinRequest, JoinedVia, MemberStatus, PluginConfig, RawUpdate, Rejection, Sender, ServiceAction,
     State, Text,
 };
 pub use crate::filters::{self, Filter, UserRef};
@@ -30,6 +30,7 @@ pub use crate::handler::{BoxError, Propagation};
 /// The received message; its `reply`, `respond` and `forward_to` wait for the throttle.
 pub use crate::message::Message;
 pub use crate::peer_flood::{PeerFlood, PeerFloodExt};
+pub use crate::plugin::{Plugin, PluginBuilder, PluginContext};
 pub use oxygram_macros::handler;
 
 /// `Result<()>` in handlers: `?` works on any error type.

@@ -32,6 +32,7 @@ pub(crate) use context::Matched;
 pub use context::UpdateContext;
 pub use error_hook::{ErrorHook, HandlerFailure};
 pub use router::{RegisteredHandler, Router};
+pub(crate) use router::panic_message;
 
 use crate::command::CommandParser;
 use crate::config::Config;
@@ -73,6 +74,9 @@ pub struct DispatcherSetup {
     /// only names (approving a [`JoinRequest`](crate::extract::JoinRequest)); `None` in
     /// setups without one, where those actions fail with a clear error.
     pub session: Option<Arc<ErasedSession>>,
+    /// What the app's plugin values bring to routing (their handlers, names, loaded
+    /// sections); empty without plugin values.
+    pub(crate) plugins: crate::plugin::DispatchPlugins,
 }
 
 impl DispatcherSetup {
@@ -86,6 +90,7 @@ impl DispatcherSetup {
             on_error: None,
             handlers: None,
             session: None,
+            plugins: Default::default(),
         }
     }
 }
@@ -186,9 +191,11 @@ impl Dispatcher {
             on_error,
             handlers,
             session,
+            plugins,
         } = setup;
         let explicit = handlers.is_some();
         let specs = handlers.unwrap_or_else(|| HandlerSpec::registered().copied().collect());
+        let specs = plugins.apply(specs);
         let parser = CommandParser::new(&config.dispatch.command_prefixes, me.username.as_deref());
         let max_in_flight = config.dispatch.max_in_flight;
         let set_commands = me.is_bot && config.dispatch.set_bot_commands;
@@ -204,7 +211,8 @@ impl Dispatcher {
             parser,
             throttle,
             session,
-            plugin_configs: Default::default(),
+            plugin_configs: plugins.configs,
+            plugin_values: plugins.names,
         };
         let (router, registered) = Router::build(specs, shared, on_error)?;
         table::log_startup_table(&registered, explicit);

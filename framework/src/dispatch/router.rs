@@ -141,13 +141,15 @@ impl Router {
             .iter()
             .map(|s| (plugin::plugin_name(s), s.name))
             .collect();
-        let enabled = plugin::select(
+        let enabled = plugin::select_among(
             &names,
+            &shared.plugin_values,
             shared.config.plugins.include.as_deref(),
             &shared.config.plugins.exclude,
         )?;
 
-        let plugin_configs = Mutex::new(HashMap::new());
+        // Seeded with the sections plugin values registered (loaded before the connection).
+        let plugin_configs = Mutex::new(std::mem::take(&mut shared.plugin_configs));
         let mut entries = Vec::new();
         let mut registered = Vec::new();
         for (spec, enabled) in specs.into_iter().zip(enabled) {

@@ -1085,7 +1085,7 @@ fn uses_limits(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
 fn check_limits(
     startup: &crate::extract::StartupContext<'_>,
 ) -> std::result::Result<(), crate::extract::StartupError> {
-    crate::extract::Config::<Limits>::check(startup)
+    crate::extract::PluginConfig::<Limits>::check(startup)
 }
 
 #[tokio::test]
