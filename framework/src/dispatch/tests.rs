@@ -1074,7 +1074,7 @@ struct Limits {
 
 fn uses_limits(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
     Box::pin(async move {
-        let limits = crate::extract::Config::<Limits>::from_update(&cx)
+        let limits = crate::extract::PluginConfig::<Limits>::from_update(&cx)
             .await
             .unwrap();
         log(&cx).push(format!("limit {} for {}", limits.per_minute, cx.plugin()));
