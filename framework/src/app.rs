@@ -27,8 +27,8 @@ use crate::dispatch::{Dispatcher, DispatcherSetup, ErrorHook, HandlerFailure, Me
 use crate::error::{Error, Result};
 use crate::handler::HandlerSpec;
 use crate::job::Jobs;
-use crate::plugin::{Plugin, PluginContext, PluginError, Plugins};
 use crate::login::{self, LoginContext, NoPrompter, Prompter, TerminalPrompter};
+use crate::plugin::{Plugin, PluginContext, PluginError, Plugins};
 use crate::runtime::{self, LoggedAutoSleep, SkipUnchangedPeers, UPDATES_QUEUE};
 use crate::session::{SessionError, SessionFile};
 use crate::state::States;

@@ -20,9 +20,9 @@ pub use grammers_client::update::{
 pub use crate::client::Client;
 pub use crate::dispatch::{Me, UpdateContext};
 pub use crate::extract::{
-    Args, BotStopped, CallbackData, Captures, Chat, ChatMemberUpdated, CommandArgs,
-    FromUpdate, JoinRequest, JoinedVia, MemberStatus, PluginConfig, RawUpdate, Rejection, Sender, ServiceAction,
-    State, Text,
+    Args, BotStopped, CallbackData, Captures, Chat, ChatMemberUpdated, CommandArgs, FromUpdate,
+    JoinRequest, JoinedVia, MemberStatus, PluginConfig, RawUpdate, Rejection, Sender,
+    ServiceAction, State, Text,
 };
 pub use crate::filters::{self, Filter, UserRef};
 pub use crate::flood::{FloodWait, FloodWaitExt};

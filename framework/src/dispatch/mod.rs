@@ -31,8 +31,8 @@ pub use bot_commands::{BotCommand, bot_commands, set_bot_commands};
 pub(crate) use context::Matched;
 pub use context::UpdateContext;
 pub use error_hook::{ErrorHook, HandlerFailure};
-pub use router::{RegisteredHandler, Router};
 pub(crate) use router::panic_message;
+pub use router::{RegisteredHandler, Router};
 
 use crate::command::CommandParser;
 use crate::config::Config;

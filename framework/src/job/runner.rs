@@ -227,7 +227,11 @@ mod tests {
         // 100..350 covers 200 and 300: the next run is at 400, then 700 (500, 600 skipped).
         assert_eq!(starts(&log), [100 * MS, 400 * MS, 700 * MS]);
         let kinds: Vec<&str> = log.lock().unwrap().iter().map(|(_, what)| *what).collect();
-        assert_eq!(kinds, ["start", "end", "start", "end", "start", "end"], "never overlapping");
+        assert_eq!(
+            kinds,
+            ["start", "end", "start", "end", "start", "end"],
+            "never overlapping"
+        );
         jobs.stop(Duration::from_secs(1)).await;
     }
 

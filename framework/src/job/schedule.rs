@@ -159,7 +159,12 @@ mod tests {
             matches!(&error, ScheduleError::BadCron { expression, .. } if expression == "61 * * * *"),
             "{error}"
         );
-        assert!(Schedule::cron("0 9 * * MON-FRI").unwrap().validate().is_ok());
+        assert!(
+            Schedule::cron("0 9 * * MON-FRI")
+                .unwrap()
+                .validate()
+                .is_ok()
+        );
         assert_eq!(
             Schedule::cron("@daily").unwrap().to_string(),
             "cron \"@daily\""

@@ -111,9 +111,7 @@ impl PluginBuilder {
     /// the linked `#[handler]`s of its name; they take the plugin's name, whatever module
     /// they are in, and run only with it. Calling it again adds to the list.
     pub fn handlers(&mut self, handlers: impl IntoIterator<Item = HandlerSpec>) -> &mut Self {
-        self.handlers
-            .get_or_insert_with(Vec::new)
-            .extend(handlers);
+        self.handlers.get_or_insert_with(Vec::new).extend(handlers);
         self
     }
 

@@ -35,11 +35,11 @@ mod value;
 
 use std::collections::BTreeSet;
 
-pub use builder::PluginBuilder;
 pub(crate) use builder::Hook;
+pub use builder::PluginBuilder;
 pub use context::{ContextError, PluginContext};
-pub(crate) use registry::{DispatchPlugins, Plugins};
 pub use registry::PluginError;
+pub(crate) use registry::{DispatchPlugins, Plugins};
 pub use value::Plugin;
 
 use crate::handler::HandlerSpec;

@@ -159,7 +159,11 @@ impl Plugins {
 
     /// Checks the plugin values against `config` (include/exclude, their sections, their
     /// schedules) and merges their state under the app's `states`.
-    pub(crate) fn prepare(&self, config: &Config, states: &States) -> Result<Prepared, PluginError> {
+    pub(crate) fn prepare(
+        &self,
+        config: &Config,
+        states: &States,
+    ) -> Result<Prepared, PluginError> {
         let mut names: Vec<&'static str> = Vec::new();
         for built in &self.built {
             if names.contains(&built.name) {
@@ -272,7 +276,12 @@ impl DispatchPlugins {
         if self.handlers.is_empty() {
             return specs;
         }
-        specs.retain(|spec| !self.handlers.iter().any(|own| identity(own) == identity(spec)));
+        specs.retain(|spec| {
+            !self
+                .handlers
+                .iter()
+                .any(|own| identity(own) == identity(spec))
+        });
         specs.extend(self.handlers.iter().copied());
         specs
     }

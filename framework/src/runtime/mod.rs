@@ -21,8 +21,8 @@
 //!   pushing loses minutes, not the day.
 
 pub(crate) mod allocator;
-pub(crate) mod connectivity;
 mod checkpoint;
+pub(crate) mod connectivity;
 mod peer_cache;
 pub(crate) mod qts;
 mod retry;

@@ -47,7 +47,13 @@ pub(crate) fn spawn<F: FetchDifference>(
     capacity: usize,
     short: ShortUpdates<F>,
 ) -> (mpsc::Receiver<UpdatesLike>, mpsc::WeakSender<UpdatesLike>) {
-    spawn_tracking(connection, interval, capacity, short, Connectivity::default())
+    spawn_tracking(
+        connection,
+        interval,
+        capacity,
+        short,
+        Connectivity::default(),
+    )
 }
 
 /// [`spawn`], telling `connectivity` what the connection says: a `ConnectionClosed` from the
