@@ -322,3 +322,209 @@ impl Lifecycle {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::job::Schedule;
+
+    fn config(toml: &str) -> Config {
+        Config::from_toml_str(&format!("[telegram]\napi_id = 1\n{toml}")).unwrap()
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Settings {
+        owners: Vec<i64>,
+    }
+
+    struct Counter;
+
+    /// A plugin built from a closure.
+    struct Test(&'static str, fn(&mut PluginBuilder));
+
+    impl Plugin for Test {
+        fn name(&self) -> &'static str {
+            self.0
+        }
+
+        fn build(&self, plugin: &mut PluginBuilder) {
+            (self.1)(plugin)
+        }
+    }
+
+    async fn nothing(_: PluginContext) -> Result<(), crate::handler::BoxError> {
+        Ok(())
+    }
+
+    fn plugins(list: &[Test]) -> Plugins {
+        let mut plugins = Plugins::default();
+        for plugin in list {
+            plugins.add(plugin);
+        }
+        plugins
+    }
+
+    #[test]
+    fn include_and_exclude_switch_plugin_values_by_name() {
+        let on = |toml: &str| plugin_enabled("admin", &config(toml).plugins);
+        assert!(on(""));
+        assert!(on("[plugins]\ninclude = [\"admin\"]"));
+        assert!(on("[plugins]\ninclude = [\"admin ban\"]"), "one of its handlers");
+        assert!(!on("[plugins]\ninclude = [\"echo\"]"));
+        assert!(!on("[plugins]\nexclude = [\"admin\"]"));
+        assert!(on("[plugins]\nexclude = [\"admin ban\"]"), "one handler off, not the plugin");
+    }
+
+    #[test]
+    fn a_switched_off_plugin_contributes_nothing() {
+        let set = plugins(&[Test("reminders", |p| {
+            p.state(Counter)
+                .config::<Settings>()
+                .on_startup(nothing)
+                .every("tick", Duration::from_secs(1), nothing);
+        })]);
+        // Its section is not even read (it is missing here).
+        let prepared = set
+            .prepare(&config("[plugins]\nexclude = [\"reminders\"]"), &States::default())
+            .unwrap();
+        assert!(prepared.lifecycles.is_empty());
+        assert!(prepared.states.get::<Counter>().is_none());
+        assert!(prepared.dispatch.configs.is_empty());
+        assert_eq!(prepared.dispatch.names, ["reminders"], "still a known name");
+    }
+
+    #[test]
+    fn a_plugin_value_without_handlers_is_a_known_name() {
+        let handlers = [("echo", "echo")];
+        let include = vec!["reminders".to_owned()];
+        assert_eq!(
+            crate::plugin::select_among(&handlers, &["reminders"], Some(&include), &[]).unwrap(),
+            [false]
+        );
+        let err = crate::plugin::select_among(&handlers, &[], Some(&include), &[]).unwrap_err();
+        assert!(err.to_string().contains("no plugin `reminders`"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_section_is_an_error_naming_plugin_type_and_key() {
+        let set = plugins(&[Test("admin", |p| {
+            p.config::<Settings>();
+        })]);
+        let err = set
+            .prepare(&config("[plugins.admin]\nowners = \"all\""), &States::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("plugin `admin`") && err.contains("Settings"), "{err}");
+        assert!(err.contains("plugins.admin.owners"), "{err}");
+        let err = set
+            .prepare(&config(""), &States::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("plugins.admin.owners"), "missing key: {err}");
+        let ok = set
+            .prepare(&config("[plugins.admin]\nowners = [1]"), &States::default())
+            .unwrap();
+        assert_eq!(ok.dispatch.configs.len(), 1);
+    }
+
+    #[test]
+    fn state_is_app_wide_two_plugins_of_one_type_are_refused_and_the_app_wins() {
+        let twice = plugins(&[
+            Test("a", |p| {
+                p.state(Counter);
+            }),
+            Test("b", |p| {
+                p.state(Counter);
+            }),
+        ]);
+        let err = twice
+            .prepare(&config(""), &States::default())
+            .err()
+            .unwrap();
+        assert!(
+            matches!(err, PluginError::DuplicateState { first: "a", second: "b", .. }),
+            "{err}"
+        );
+        let once = plugins(&[Test("a", |p| {
+            p.state(7u32);
+        })]);
+        let mut app = States::default();
+        app.insert(9u32);
+        let prepared = once.prepare(&config(""), &app).unwrap();
+        assert_eq!(*prepared.states.get::<u32>().unwrap(), 9);
+    }
+
+    #[test]
+    fn bad_schedules_duplicate_jobs_and_names_are_startup_errors() {
+        let zero = plugins(&[Test("a", |p| {
+            p.every("tick", Duration::ZERO, nothing);
+        })]);
+        let err = zero.prepare(&config(""), &States::default()).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "plugin `a`, job `tick`: the period is zero; a job runs at most once per period"
+        );
+        let dup = plugins(&[Test("a", |p| {
+            p.job("tick", Schedule::every(Duration::from_secs(1)), nothing)
+                .every("tick", Duration::from_secs(2), nothing);
+        })]);
+        let err = dup.prepare(&config(""), &States::default()).err().unwrap();
+        assert!(matches!(err, PluginError::DuplicateJob { .. }), "{err}");
+        let names = plugins(&[Test("a", |_| {}), Test("a", |_| {})]);
+        let err = names.prepare(&config(""), &States::default()).err().unwrap();
+        assert!(matches!(err, PluginError::DuplicateName { name: "a" }), "{err}");
+    }
+
+    #[test]
+    fn listed_handlers_take_the_plugin_name_and_replace_the_linked_ones() {
+        let Some(first) = HandlerSpec::registered().next().copied() else {
+            return;
+        };
+        let set = plugins(&[Test("renamed", |p| {
+            let first = *HandlerSpec::registered().next().unwrap();
+            p.handlers([first]);
+        })]);
+        let prepared = set.prepare(&config(""), &States::default()).unwrap();
+        let routed = prepared
+            .dispatch
+            .apply(HandlerSpec::registered().copied().collect());
+        let same: Vec<&HandlerSpec> = routed
+            .iter()
+            .filter(|s| identity(s) == identity(&first))
+            .collect();
+        assert_eq!(same.len(), 1, "routed once");
+        assert_eq!(crate::plugin::plugin_name(same[0]), "renamed");
+        let twice = plugins(&[
+            Test("a", |p| {
+                p.handlers([*HandlerSpec::registered().next().unwrap()]);
+            }),
+            Test("b", |p| {
+                p.handlers([*HandlerSpec::registered().next().unwrap()]);
+            }),
+        ]);
+        let err = twice.prepare(&config(""), &States::default()).err().unwrap();
+        assert!(matches!(err, PluginError::DuplicateHandler { .. }), "{err}");
+    }
+
+    #[cfg(feature = "cron")]
+    #[test]
+    fn a_bad_cron_expression_names_plugin_job_and_expression() {
+        let set = plugins(&[Test("digest", |p| {
+            p.cron("daily", "0 25 * * *", nothing);
+        })]);
+        let err = set
+            .prepare(&config(""), &States::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.starts_with("plugin `digest`, job `daily`: the cron expression \"0 25 * * *\""),
+            "{err}"
+        );
+    }
+}
