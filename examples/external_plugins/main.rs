@@ -1,4 +1,5 @@
-//! An app whose handlers all come from another crate (`examples/plugins`).
+//! An app whose plugins all come from another crate (`examples/plugins`): naming them links
+//! the crate, handlers and all.
 //!
 //! ```text
 //! cargo run --example external_plugins -- --sandbox
@@ -6,9 +7,8 @@
 //! > /sum 1 2 3
 //! ```
 
-// Without this line the linker drops the library, and its handlers with it.
-use oxygram_example_plugins as _;
+use oxygram_example_plugins::{About, Dice};
 
 fn main() -> oxygram::Result<()> {
-    oxygram::App::new().run()
+    oxygram::App::new().plugin(About).plugin(Dice).run()
 }

@@ -1,5 +1,6 @@
-//! A group helper: warnings, notes and a welcome for newcomers, each a plugin with its own `[plugins.<name>]` settings
-//! (`Config<T>`) and shared state registered once (`State<T>`).
+//! A group helper: warnings, notes and a welcome for newcomers, each a plugin value
+//! (`impl Plugin`) that brings its own state (`State<T>`) and `[plugins.<name>]` settings
+//! (`PluginConfig<T>`).
 //!
 //! ```toml
 //! # Bot.toml (both sections are optional: the defaults below apply without them)
@@ -29,7 +30,8 @@ mod plugins {
 
 fn main() -> oxygram::Result<()> {
     oxygram::App::new()
-        .state(plugins::warnings::Warnings::default())
-        .state(plugins::notes::Notes::default())
+        .plugin(plugins::warnings::WarningsPlugin)
+        .plugin(plugins::notes::NotesPlugin)
+        .plugin(plugins::welcome::WelcomePlugin)
         .run()
 }

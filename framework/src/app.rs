@@ -26,7 +26,9 @@ use crate::config::Config;
 use crate::dispatch::{Dispatcher, DispatcherSetup, ErrorHook, HandlerFailure, Me};
 use crate::error::{Error, Result};
 use crate::handler::HandlerSpec;
+use crate::job::Jobs;
 use crate::login::{self, LoginContext, NoPrompter, Prompter, TerminalPrompter};
+use crate::plugin::{Plugin, PluginContext, PluginError, Plugins};
 use crate::runtime::{self, LoggedAutoSleep, SkipUnchangedPeers, UPDATES_QUEUE};
 use crate::session::{SessionError, SessionFile};
 use crate::state::States;
@@ -42,6 +44,7 @@ pub struct App {
     on_error: Option<ErrorHook>,
     handlers: Option<Vec<HandlerSpec>>,
     middleware: Vec<Arc<dyn crate::middleware::Middleware>>,
+    plugins: Plugins,
     running: Option<Running>,
 }
 
@@ -55,6 +58,10 @@ struct Running {
     updates: Option<JoinHandle<Result<()>>>,
     stop: watch::Sender<bool>,
     signals: Option<StopSignals>,
+    /// The plugin values' scheduled jobs.
+    jobs: Option<Jobs>,
+    /// The plugin values' shutdown hooks, with their contexts.
+    on_shutdown: Vec<(PluginContext, crate::plugin::Hook)>,
     // Dropped last: the lock must outlive every use of the session.
     session: SessionFile,
 }
@@ -87,6 +94,7 @@ impl App {
             on_error: None,
             handlers: None,
             middleware: Vec::new(),
+            plugins: Plugins::default(),
             running: None,
         }
     }
@@ -108,6 +116,30 @@ impl App {
     /// same type replaces the first.
     pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
         self.states.insert(value);
+        self
+    }
+
+    /// Adds a plugin value: calls its [`build`](Plugin::build) now and keeps what it
+    /// registered (handlers, state, config section, hooks, jobs) for [`start`](App::start),
+    /// where `[plugins] include`/`exclude` decide whether it runs.
+    ///
+    /// ```no_run
+    /// use oxygram::prelude::*;
+    ///
+    /// #[derive(Default)]
+    /// struct Admin;
+    ///
+    /// impl Plugin for Admin {
+    ///     fn name(&self) -> &'static str {
+    ///         "admin"
+    ///     }
+    ///     fn build(&self, _plugin: &mut PluginBuilder) {}
+    /// }
+    ///
+    /// oxygram::App::new().plugin(Admin::default()).run().unwrap();
+    /// ```
+    pub fn plugin(mut self, plugin: impl Plugin) -> Self {
+        self.plugins.add(&plugin);
         self
     }
 
@@ -175,6 +207,8 @@ impl App {
             (None, None) => Config::load()?,
         };
         crate::log::init(&config.log);
+        // Plugin values' sections and schedules are checked before anything connects.
+        let mut plugins = self.plugins.prepare(&config, &self.states)?;
         let config = Arc::new(config);
 
         let session = SessionFile::open(config.session_path()).await?;
@@ -234,27 +268,31 @@ impl App {
             is_bot: user.is_bot(),
         };
 
+        // What the update loop sees of the connection, for the jobs to skip runs while down.
+        let connectivity = crate::connectivity::Connectivity::default();
         let started = async {
             let mut setup = DispatcherSetup::new(
                 client.clone(),
                 me.clone(),
                 Arc::clone(&config),
-                self.states.clone(),
+                plugins.states.clone(),
             );
             setup.on_error = self.on_error.clone();
             setup.handlers = self.handlers.clone();
             setup.session = Some(handle.session.clone());
             setup.middleware = self.middleware.clone();
+            setup.plugins = std::mem::take(&mut plugins.dispatch);
             let dispatcher = Dispatcher::new(setup)?;
             // Between the connection and the stream: notices a connection that went quiet.
             // ... and completes short messages with the senders and chats they only name.
             let short =
                 runtime::short_updates::ShortUpdates::new(client.clone(), Some(user.raw.clone()));
-            let (updates, inject) = runtime::watchdog::spawn(
+            let (updates, inject) = runtime::watchdog::spawn_tracking(
                 updates,
                 config.updates.watchdog_interval,
                 UPDATES_QUEUE,
                 short,
+                connectivity.clone(),
             );
             let stream = client
                 .stream_updates(
@@ -285,6 +323,37 @@ impl App {
                 return Err(error);
             }
         };
+        // The plugin values' contexts, and their startup hooks, before any update is handled.
+        let contexts: Vec<PluginContext> = {
+            let shared = &dispatcher.router().shared;
+            let client = crate::Client::new(client.clone(), shared.throttle.clone());
+            plugins
+                .lifecycles
+                .iter()
+                .map(|lifecycle| {
+                    lifecycle.context(
+                        client.clone(),
+                        me.clone(),
+                        Arc::clone(&config),
+                        shared.states.clone(),
+                        &shared.plugin_configs,
+                    )
+                })
+                .collect()
+        };
+        for (lifecycle, cx) in plugins.lifecycles.iter().zip(&contexts) {
+            for hook in &lifecycle.on_startup {
+                if let Err(source) = hook(cx.clone()).await {
+                    handle.quit();
+                    let _ = pool.await;
+                    return Err(PluginError::Startup {
+                        plugin: lifecycle.plugin,
+                        source,
+                    }
+                    .into());
+                }
+            }
+        }
         let signals = match StopSignals::listen() {
             Ok(signals) => signals,
             Err(error) => {
@@ -301,8 +370,18 @@ impl App {
             too_long,
             qts,
             catch_up: config.updates.catch_up,
+            connectivity: connectivity.clone(),
         };
         let updates = tokio::spawn(runtime::run_updates(stream, dispatcher, stop_rx, settings));
+        let mut jobs = Vec::new();
+        let mut on_shutdown = Vec::new();
+        for (lifecycle, cx) in plugins.lifecycles.iter().zip(contexts) {
+            jobs.extend(lifecycle.jobs(&cx));
+            for hook in &lifecycle.on_shutdown {
+                on_shutdown.push((cx.clone(), Arc::clone(hook)));
+            }
+        }
+        let jobs = (!jobs.is_empty()).then(|| Jobs::spawn(jobs, connectivity));
         tracing::info!(
             account = %me.username.as_deref().map_or_else(|| me.id.to_string(), |u| format!("@{u}")),
             "receiving updates"
@@ -316,6 +395,8 @@ impl App {
             updates: Some(updates),
             stop,
             signals: Some(signals),
+            jobs,
+            on_shutdown,
             session,
         });
         Ok(())
@@ -352,8 +433,9 @@ impl App {
         }
     }
 
-    /// Stops taking updates, lets running handlers finish within `[dispatch]
-    /// shutdown_grace_secs`, saves the update state, disconnects and releases the session.
+    /// Stops taking updates and starting jobs, lets running handlers and jobs finish within
+    /// `[dispatch] shutdown_grace_secs`, saves the update state, runs the plugins' shutdown
+    /// hooks, disconnects and releases the session.
     pub async fn stop(&mut self) -> Result<()> {
         let Some(mut running) = self.running.take() else {
             return Err(Error::Usage(
@@ -361,13 +443,34 @@ impl App {
             ));
         };
         let _ = running.stop.send(true);
-        let result = match running.updates.take() {
-            Some(updates) => match updates.await {
-                Ok(result) => result,
-                Err(e) => std::panic::resume_unwind(e.into_panic()),
-            },
-            None => Ok(()),
+        let grace = running.config.dispatch.shutdown_grace;
+        let jobs = async {
+            if let Some(jobs) = running.jobs.take() {
+                jobs.stop(grace).await;
+            }
         };
+        let updates = async {
+            match running.updates.take() {
+                Some(updates) => match updates.await {
+                    Ok(result) => result,
+                    Err(e) => std::panic::resume_unwind(e.into_panic()),
+                },
+                None => Ok(()),
+            }
+        };
+        let ((), result) = tokio::join!(jobs, updates);
+        for (cx, hook) in std::mem::take(&mut running.on_shutdown) {
+            match tokio::time::timeout(grace, hook(cx.clone())).await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => {
+                    tracing::error!(plugin = cx.plugin(), %error, "shutdown hook failed");
+                }
+                Err(_) => tracing::warn!(
+                    plugin = cx.plugin(),
+                    "shutdown hook still running after the {grace:?} grace period; abandoned"
+                ),
+            }
+        }
         running.handle.quit();
         let _ = (&mut running.pool).await;
         tracing::info!("stopped");

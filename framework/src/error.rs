@@ -40,6 +40,9 @@ pub enum Error {
         "the session was logged out by Telegram ({0}); delete the session file and log in again"
     )]
     LoggedOut(String),
+    /// A plugin value cannot start: its section, its schedules, its state, its startup hook.
+    #[error(transparent)]
+    Plugin(#[from] crate::plugin::PluginError),
     /// The handlers registered do not fit together or with the configuration.
     #[error(transparent)]
     Dispatch(#[from] DispatchError),

@@ -15,7 +15,7 @@
 //! Handlers:
 //! - [`handler`](macro@handler): the `#[handler]` attribute; [`mod@handler`] its runtime types.
 //! - [`dispatch`]: groups, propagation, per-chat order, bounded concurrency.
-//! - [`extract`]: typed handler arguments (`Message`, `Args<T>`, `State<T>`, `Config<T>`...).
+//! - [`extract`]: typed handler arguments (`Message`, `Args<T>`, `State<T>`, `PluginConfig<T>`...).
 //! - [`filters`]: built-in filters and their `&`, `|`, `!` combinators.
 //! - [`message`]: [`Message`], the received message whose replies wait for the [`throttle`]
 //!   (Telegram's sending limits, `[throttle]` in `Bot.toml`).
@@ -25,7 +25,8 @@
 //! - [`middleware`]: code around every update's handling ([`middleware::RateLimit`],
 //!   [`middleware::TraceUpdates`]).
 //! - [`command`]: `/cmd@bot args` parsing.
-//! - [`plugin`]: plugin names and `[plugins] include/exclude`.
+//! - [`plugin`]: plugins as values ([`plugin::Plugin`]), plugin names and `[plugins]
+//!   include/exclude`; [`job`]: their scheduled jobs.
 //! - [`state`]: shared state registered with [`App::state`].
 //! - [`prelude`]: everything a handler file usually needs.
 //!
@@ -37,6 +38,7 @@ pub mod app;
 pub mod client;
 pub mod command;
 pub mod config;
+mod connectivity;
 mod context;
 pub mod dispatch;
 pub mod error;
@@ -45,6 +47,7 @@ pub mod extract;
 pub mod filters;
 pub mod flood;
 pub mod handler;
+pub mod job;
 pub mod log;
 pub mod login;
 pub mod message;

@@ -20,9 +20,9 @@ pub use grammers_client::update::{
 pub use crate::client::Client;
 pub use crate::context::{Me, UpdateContext};
 pub use crate::extract::{
-    Args, BotStopped, CallbackData, Captures, Chat, ChatMemberUpdated, CommandArgs, Config,
-    FromUpdate, JoinRequest, JoinedVia, MemberStatus, RawUpdate, Rejection, Sender, ServiceAction,
-    State, Text,
+    Args, BotStopped, CallbackData, Captures, Chat, ChatMemberUpdated, CommandArgs, FromUpdate,
+    JoinRequest, JoinedVia, MemberStatus, PluginConfig, RawUpdate, Rejection, Sender,
+    ServiceAction, State, Text,
 };
 pub use crate::filters::{self, Filter, UserRef};
 pub use crate::flood::{FloodWait, FloodWaitExt};
@@ -31,6 +31,7 @@ pub use crate::handler::{BoxError, Propagation};
 pub use crate::message::Message;
 pub use crate::peer_flood::{PeerFlood, PeerFloodExt};
 pub use crate::rpc_error::{TelegramError, TelegramErrorExt};
+pub use crate::plugin::{Plugin, PluginBuilder, PluginContext};
 pub use oxygram_macros::handler;
 
 /// `Result<()>` in handlers: `?` works on any error type.

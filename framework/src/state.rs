@@ -17,6 +17,17 @@ impl States {
         self.values.insert(TypeId::of::<T>(), Arc::new(value));
     }
 
+    /// Registers an already shared value under its type (plugin values' state).
+    pub(crate) fn insert_shared(&mut self, type_id: TypeId, value: Arc<dyn Any + Send + Sync>) {
+        self.values.insert(type_id, value);
+    }
+
+    /// Adds every value of `other`, replacing values of the same types.
+    pub(crate) fn extend_from(&mut self, other: &States) {
+        self.values
+            .extend(other.values.iter().map(|(k, v)| (*k, Arc::clone(v))));
+    }
+
     /// The value of type `T`, if one was registered.
     pub fn get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
         self.values

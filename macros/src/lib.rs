@@ -291,7 +291,7 @@ use proc_macro::TokenStream;
 /// The built-in extractors (module `oxygram::extract`): `Message`, `CallbackQuery`,
 /// `InlineQuery`, `InlineSend`, `MessageDeletion`, `Update`, `RawUpdate<T>`, `Client`, `Chat`,
 /// `Sender`, `Text`, `CommandArgs`, `Args<T>`, `Captures`, `CallbackData<T>`, `State<T>`,
-/// `Config<T>`, `Me`, and `Option<T>` of any of them; implement `FromUpdate` for your own.
+/// `PluginConfig<T>`, `Me`, and `Option<T>` of any of them; implement `FromUpdate` for your own.
 /// The prelude's `Message` is `oxygram::Message`: its `reply`, `respond` and `forward_to`
 /// wait for the app's throttle (Telegram's sending limits, `[throttle]` in `Bot.toml`), and
 /// it derefs to grammers' message for everything else; the prelude's `Client` throttles its

@@ -1,9 +1,9 @@
-//! The `notes` plugin: `/save NAME TEXT` and `/get NAME`, per chat.
+//! The `notes` plugin: `/save NAME TEXT` and `/get NAME`, per chat. The plugin value
+//! [`NotesPlugin`] brings its state (the notes) and its `[plugins.notes]` type.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use oxygram::handler;
 use oxygram::prelude::*;
 use serde::Deserialize;
 
@@ -27,12 +27,26 @@ pub struct Notes {
     by_chat: Mutex<HashMap<i64, HashMap<String, String>>>,
 }
 
+/// The plugin: the handlers of this module, its state and its settings.
+#[derive(Debug, Default)]
+pub struct NotesPlugin;
+
+impl Plugin for NotesPlugin {
+    fn name(&self) -> &'static str {
+        "notes"
+    }
+
+    fn build(&self, plugin: &mut PluginBuilder) {
+        plugin.state(Notes::default()).config::<NotesConfig>();
+    }
+}
+
 /// `/save rules Be nice`.
 #[handler(command = "save", description = "Save a note: /save <name> <text>")]
 async fn save(
     msg: Message,
     Args((name, text)): Args<(String, String)>,
-    config: Config<NotesConfig>,
+    config: PluginConfig<NotesConfig>,
     notes: State<Notes>,
 ) -> Result<()> {
     let chat = msg.peer_id().bare_id_unchecked();

@@ -1,9 +1,9 @@
-//! The `warnings` plugin: `/warn` someone, `/warnings` lists them, per chat.
+//! The `warnings` plugin: `/warn` someone, `/warnings` lists them, per chat. The plugin
+//! value [`WarningsPlugin`] brings its state (the counts) and its `[plugins.warnings]` type.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use oxygram::handler;
 use oxygram::prelude::*;
 use serde::Deserialize;
 
@@ -21,10 +21,24 @@ impl Default for WarningsConfig {
     }
 }
 
-/// Warnings per chat and member name, shared by every handler of the app.
+/// Warnings per chat and member name.
 #[derive(Debug, Default)]
 pub struct Warnings {
     counts: Mutex<BTreeMap<(i64, String), u32>>,
+}
+
+/// The plugin: the handlers of this module, its state and its settings.
+#[derive(Debug, Default)]
+pub struct WarningsPlugin;
+
+impl Plugin for WarningsPlugin {
+    fn name(&self) -> &'static str {
+        "warnings"
+    }
+
+    fn build(&self, plugin: &mut PluginBuilder) {
+        plugin.state(Warnings::default()).config::<WarningsConfig>();
+    }
 }
 
 /// The name `/warn` is about: the argument, else the sender of the replied-to message.
@@ -51,7 +65,7 @@ async fn target(msg: &Message, args: &str) -> Result<Option<String>> {
 async fn warn(
     msg: Message,
     CommandArgs(args): CommandArgs,
-    config: Config<WarningsConfig>,
+    config: PluginConfig<WarningsConfig>,
     warnings: State<Warnings>,
 ) -> Result<()> {
     let Some(name) = target(&msg, &args).await? else {

@@ -6,6 +6,18 @@
 
 use oxygram::prelude::*;
 
+/// The plugin: just the handler of this module (no state, no settings).
+#[derive(Debug, Default)]
+pub struct WelcomePlugin;
+
+impl Plugin for WelcomePlugin {
+    fn name(&self) -> &'static str {
+        "welcome"
+    }
+
+    fn build(&self, _plugin: &mut PluginBuilder) {}
+}
+
 #[handler(service = "new_chat_members")]
 async fn welcome(msg: Message, action: ServiceAction) -> Result<()> {
     let ServiceAction::NewChatMembers { user_ids, .. } = action else {

@@ -41,8 +41,10 @@ pub(crate) struct Shared {
     /// The app's throttle of outgoing messages (`[throttle]`).
     pub(crate) throttle: crate::throttle::Throttle,
     pub(crate) session: Option<Arc<ErasedSession>>,
-    /// `Config<T>` values deserialized at startup, keyed by plugin and type.
+    /// `PluginConfig<T>` values deserialized at startup, keyed by plugin and type.
     pub(crate) plugin_configs: HashMap<(String, TypeId), Arc<dyn Any + Send + Sync>>,
+    /// The names of the app's plugin values (registered plugins even without handlers).
+    pub(crate) plugin_values: Vec<&'static str>,
 }
 
 /// The update-wide part of a context.

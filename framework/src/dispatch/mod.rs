@@ -60,6 +60,9 @@ pub struct DispatcherSetup {
     pub session: Option<Arc<ErasedSession>>,
     /// The middleware every update goes through, outermost first (`App::middleware`).
     pub middleware: Vec<Arc<dyn crate::middleware::Middleware>>,
+    /// What the app's plugin values bring to routing (their handlers, names, loaded
+    /// sections); empty without plugin values.
+    pub(crate) plugins: crate::plugin::DispatchPlugins,
 }
 
 impl DispatcherSetup {
@@ -74,6 +77,7 @@ impl DispatcherSetup {
             handlers: None,
             session: None,
             middleware: Vec::new(),
+            plugins: Default::default(),
         }
     }
 }
@@ -186,9 +190,11 @@ impl Dispatcher {
             handlers,
             session,
             middleware,
+            plugins,
         } = setup;
         let explicit = handlers.is_some();
         let specs = handlers.unwrap_or_else(|| HandlerSpec::registered().copied().collect());
+        let specs = plugins.apply(specs);
         let parser = CommandParser::new(&config.dispatch.command_prefixes, me.username.as_deref());
         let max_in_flight = config.dispatch.max_in_flight;
         let set_commands = me.is_bot && config.dispatch.set_bot_commands;
@@ -204,7 +210,8 @@ impl Dispatcher {
             parser,
             throttle,
             session,
-            plugin_configs: Default::default(),
+            plugin_configs: plugins.configs,
+            plugin_values: plugins.names,
         };
         let (router, registered) = Router::build(specs, shared, on_error, middleware)?;
         table::log_startup_table(&registered, explicit);

@@ -22,7 +22,7 @@ use crate::filters::Filter;
 use crate::handler::{HandlerError, HandlerSpec, Kind, Outcome, Trigger};
 use crate::middleware::{Handlers, Middleware, Next, Ran, Routed};
 use crate::plugin;
-use crate::util::BoxFuture;
+use crate::util::{BoxFuture, panic_message};
 
 /// How a handler's trigger is tested, compiled at startup.
 enum Matcher {
@@ -145,13 +145,15 @@ impl Router {
             .iter()
             .map(|s| (plugin::plugin_name(s), s.name))
             .collect();
-        let enabled = plugin::select(
+        let enabled = plugin::select_among(
             &names,
+            &shared.plugin_values,
             shared.config.plugins.include.as_deref(),
             &shared.config.plugins.exclude,
         )?;
 
-        let plugin_configs = Mutex::new(HashMap::new());
+        // Seeded with the sections plugin values registered (loaded before the connection).
+        let plugin_configs = Mutex::new(std::mem::take(&mut shared.plugin_configs));
         let mut entries = Vec::new();
         let mut registered = Vec::new();
         for (spec, enabled) in specs.into_iter().zip(enabled) {
@@ -506,17 +508,6 @@ fn compile_matcher(spec: &HandlerSpec) -> Result<Matcher, DispatchError> {
             Matcher::ServiceAction(name)
         }
     })
-}
-
-/// The message of a caught panic payload.
-pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "non-string panic payload".to_owned()
-    }
 }
 
 impl Handlers for Router {

@@ -31,7 +31,8 @@ use tokio::task::JoinSet;
 
 use super::OnHandled;
 use super::UpdateContext;
-use super::router::{Router, panic_message};
+use super::router::Router;
+use crate::util::panic_message;
 
 /// What orders updates: updates with the same key run one at a time, in arrival order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1069,7 +1069,7 @@ struct Limits {
 
 fn uses_limits(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
     Box::pin(async move {
-        let limits = crate::extract::Config::<Limits>::from_update(&cx)
+        let limits = crate::extract::PluginConfig::<Limits>::from_update(&cx)
             .await
             .unwrap();
         log(&cx).push(format!("limit {} for {}", limits.per_minute, cx.plugin()));
@@ -1080,7 +1080,7 @@ fn uses_limits(cx: UpdateContext) -> BoxFuture<'static, Outcome> {
 fn check_limits(
     startup: &crate::extract::StartupContext<'_>,
 ) -> std::result::Result<(), crate::extract::StartupError> {
-    crate::extract::Config::<Limits>::check(startup)
+    crate::extract::PluginConfig::<Limits>::check(startup)
 }
 
 #[tokio::test]

@@ -35,7 +35,7 @@
 //! | [`Captures`] | the regex trigger's captures |
 //! | [`CallbackData<T>`] | the callback data (the `*` part), parsed with `FromStr` |
 //! | [`State<T>`] | shared state registered with `App::state` |
-//! | [`Config<T>`] | the plugin's `[plugins.<name>]` section of `Bot.toml` |
+//! | [`PluginConfig<T>`] | the plugin's `[plugins.<name>]` section of `Bot.toml` |
 //! | [`Me`](crate::context::Me) | the logged-in account |
 //! | [`ServiceAction`] | what a service message says happened (`service` handlers) |
 //! | [`ChatMemberUpdated`] | a membership change (`chat_member` handlers) |
@@ -64,7 +64,8 @@ pub use callback::CallbackData;
 pub use captures::Captures;
 pub use chat_member::{ChatMemberUpdated, MemberStatus};
 pub use join_request::{JoinRequest, JoinRequestError};
-pub use plugin_config::Config;
+#[allow(deprecated)]
+pub use plugin_config::{Config, PluginConfig};
 pub use rejection::Rejection;
 pub use service::{JoinedVia, SERVICE_ACTION_NAMES, ServiceAction};
 pub(crate) use startup::HandlerInfo;
@@ -98,7 +99,7 @@ use crate::context::UpdateContext;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an extractor, so it cannot be a #[handler] argument",
     label = "this type does not implement `FromUpdate`",
-    note = "extractors: Message, CallbackQuery, InlineQuery, InlineSend, MessageDeletion, Update, RawUpdate<T>, Client, Chat, Sender, Text, CommandArgs, Args<T>, Captures, CallbackData<T>, State<T>, Config<T>, Me, ServiceAction, ChatMemberUpdated, JoinRequest, BotStopped, Option<T>",
+    note = "extractors: Message, CallbackQuery, InlineQuery, InlineSend, MessageDeletion, Update, RawUpdate<T>, Client, Chat, Sender, Text, CommandArgs, Args<T>, Captures, CallbackData<T>, State<T>, PluginConfig<T>, Me, ServiceAction, ChatMemberUpdated, JoinRequest, BotStopped, Option<T>",
     note = "implement `oxygram::extract::FromUpdate` to make your own type an extractor"
 )]
 pub trait FromUpdate: Sized {

@@ -1,4 +1,4 @@
-//! `Config<T>`: the handler's plugin section of `Bot.toml`, deserialized once at startup.
+//! `PluginConfig<T>`: the handler's plugin section of `Bot.toml`, deserialized once at startup.
 
 use std::any::{TypeId, type_name};
 use std::ops::Deref;
@@ -13,10 +13,12 @@ use crate::context::UpdateContext;
 /// environment overrides) deserialized into `T`, where `<plugin>` is the handler's plugin.
 ///
 /// It is deserialized once, at startup: a missing or mistyped key stops the app with an
-/// error naming the key, never an update.
+/// error naming the key, never an update. A plugin value that registered the type with
+/// [`PluginBuilder::config`](crate::plugin::PluginBuilder::config) shares the same value with
+/// its hooks and jobs.
 ///
 /// ```
-/// use oxygram::extract::Config;
+/// use oxygram::extract::PluginConfig;
 ///
 /// #[derive(serde::Deserialize)]
 /// struct AdminSettings { owners: Vec<i64> }
@@ -24,20 +26,24 @@ use crate::context::UpdateContext;
 /// // Bot.toml:
 /// // [plugins.admin]
 /// // owners = [1234]
-/// async fn ban(settings: Config<AdminSettings>) {
+/// async fn ban(settings: PluginConfig<AdminSettings>) {
 ///     println!("owners: {:?}", settings.owners);
 /// }
 /// ```
 #[derive(Debug)]
-pub struct Config<T>(pub Arc<T>);
+pub struct PluginConfig<T>(pub Arc<T>);
 
-impl<T> Clone for Config<T> {
+/// The former name of [`PluginConfig`].
+#[deprecated(note = "renamed to `PluginConfig<T>` (not to be confused with `oxygram::Config`)")]
+pub type Config<T> = PluginConfig<T>;
+
+impl<T> Clone for PluginConfig<T> {
     fn clone(&self) -> Self {
-        Config(Arc::clone(&self.0))
+        PluginConfig(Arc::clone(&self.0))
     }
 }
 
-impl<T> Deref for Config<T> {
+impl<T> Deref for PluginConfig<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
@@ -45,7 +51,7 @@ impl<T> Deref for Config<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + Sync + 'static> FromUpdate for Config<T> {
+impl<T: DeserializeOwned + Send + Sync + 'static> FromUpdate for PluginConfig<T> {
     async fn from_update(cx: &UpdateContext) -> Result<Self, Rejection> {
         let key = (cx.plugin().to_owned(), TypeId::of::<T>());
         cx.shared()
@@ -53,10 +59,10 @@ impl<T: DeserializeOwned + Send + Sync + 'static> FromUpdate for Config<T> {
             .get(&key)
             .cloned()
             .and_then(|value| value.downcast::<T>().ok())
-            .map(Config)
+            .map(PluginConfig)
             .ok_or_else(|| {
                 Rejection::mismatch(format!(
-                    "`Config<{}>` for plugin `{}` was not loaded at startup",
+                    "`PluginConfig<{}>` for plugin `{}` was not loaded at startup",
                     type_name::<T>(),
                     cx.plugin()
                 ))

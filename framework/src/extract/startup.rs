@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::context::{Kind, Trigger};
 use crate::state::States;
 
-/// `Config<T>` values deserialized during the checks, keyed by plugin and type.
+/// `PluginConfig<T>` values deserialized during the checks, keyed by plugin and type.
 pub(crate) type PluginConfigs = HashMap<(String, TypeId), Arc<dyn Any + Send + Sync>>;
 
 /// What a handler's extractors can look at when the app starts.
@@ -113,8 +113,8 @@ pub enum StartupError {
         /// The missing type.
         type_name: &'static str,
     },
-    /// The plugin's `[plugins.<name>]` section does not deserialize into the `Config<T>` type.
-    #[error("{handler} takes `Config<{type_name}>`: {message}")]
+    /// The plugin's `[plugins.<name>]` section does not deserialize into the `PluginConfig<T>` type.
+    #[error("{handler} takes `PluginConfig<{type_name}>`: {message}")]
     PluginConfig {
         /// Which handler.
         handler: String,

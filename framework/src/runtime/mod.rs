@@ -69,6 +69,8 @@ pub(crate) struct LoopSettings {
     pub qts: qts::Qts,
     /// Whether grammers catches up from the saved state (`[updates] catch_up`).
     pub catch_up: bool,
+    /// Told when the stream yields (up) or fails to fetch (down), for scheduled jobs.
+    pub connectivity: crate::connectivity::Connectivity,
 }
 
 /// Runs until `stop` becomes true (clean stop) or the stream fails for good.
@@ -85,6 +87,7 @@ pub(crate) async fn run_updates(
         mut too_long,
         mut qts,
         catch_up,
+        connectivity,
     } = settings;
     too_long.load(&*session).await;
     qts.load(&*session, catch_up).await;
@@ -117,6 +120,7 @@ pub(crate) async fn run_updates(
         match result {
             Some(Ok((raw, state, peers))) => {
                 pause = Duration::from_secs(1);
+                connectivity.up();
                 let pass = match qts
                     .take(&raw, &state, &peers, &progress, &*session, !stopping)
                     .await
@@ -162,6 +166,7 @@ pub(crate) async fn run_updates(
             Some(Err(error)) => match classify(error) {
                 Err(fatal) => break Err(fatal),
                 Ok(error) => {
+                    connectivity.down();
                     tracing::warn!("receiving updates failed, retrying in {pause:?}: {error}");
                     tokio::select! {
                         _ = tokio::time::sleep(pause) => {}

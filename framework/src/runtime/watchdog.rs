@@ -29,6 +29,7 @@ use grammers_session::updates::UpdatesLike;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use crate::connectivity::Connectivity;
 use super::short_updates::{FetchDifference, ShortUpdates};
 
 /// The most updates moved from the connection to the stream in one go.
@@ -39,11 +40,30 @@ const FORWARD_BATCH: usize = 64;
 /// short messages completed by `short` on the way. The task ends when either side is gone.
 /// The weak sender reaches the same queue (for [`super::too_long`]) without keeping it open
 /// once the connection is gone.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn spawn<F: FetchDifference>(
+    connection: mpsc::Receiver<UpdatesLike>,
+    interval: Duration,
+    capacity: usize,
+    short: ShortUpdates<F>,
+) -> (mpsc::Receiver<UpdatesLike>, mpsc::WeakSender<UpdatesLike>) {
+    spawn_tracking(
+        connection,
+        interval,
+        capacity,
+        short,
+        Connectivity::default(),
+    )
+}
+
+/// [`spawn`], telling `connectivity` what the connection says: a `ConnectionClosed` from the
+/// pool (the home connection broke) is down, anything else it delivers is up.
+pub(crate) fn spawn_tracking<F: FetchDifference>(
     mut connection: mpsc::Receiver<UpdatesLike>,
     interval: Duration,
     capacity: usize,
     mut short: ShortUpdates<F>,
+    connectivity: Connectivity,
 ) -> (mpsc::Receiver<UpdatesLike>, mpsc::WeakSender<UpdatesLike>) {
     let (stream, receiver) = mpsc::channel(capacity.max(1));
     let inject = stream.downgrade();
@@ -60,7 +80,11 @@ pub(crate) fn spawn<F: FetchDifference>(
             match received {
                 // The pool ended: dropping `stream` tells the update loop.
                 Ok(0) => break,
-                Ok(_) => {}
+                Ok(_) => match batch.last() {
+                    Some(UpdatesLike::ConnectionClosed) => connectivity.down(),
+                    Some(_) => connectivity.up(),
+                    None => {}
+                },
                 Err(_) => {
                     tracing::debug!(
                         "no updates for {interval:?}: asking Telegram for anything missed"

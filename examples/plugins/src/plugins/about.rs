@@ -1,7 +1,18 @@
 //! The `about` plugin: says where its handlers live.
 
-use oxygram::handler;
 use oxygram::prelude::*;
+
+/// The `about` plugin: the handlers of this module.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct About;
+
+impl Plugin for About {
+    fn name(&self) -> &'static str {
+        "about"
+    }
+
+    fn build(&self, _plugin: &mut PluginBuilder) {}
+}
 
 /// Answers /about.
 #[handler(command = "about", description = "Where this bot's handlers come from")]

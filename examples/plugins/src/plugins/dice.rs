@@ -1,7 +1,18 @@
 //! The `dice` plugin: a deterministic "roll" so tests can check the answer.
 
-use oxygram::handler;
 use oxygram::prelude::*;
+
+/// The `dice` plugin: the handlers of this module.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Dice;
+
+impl Plugin for Dice {
+    fn name(&self) -> &'static str {
+        "dice"
+    }
+
+    fn build(&self, _plugin: &mut PluginBuilder) {}
+}
 
 /// `/sum 1 2 3` adds the numbers.
 #[handler(command = "sum", description = "Add up numbers: /sum 1 2 3")]

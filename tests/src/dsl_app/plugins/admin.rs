@@ -1,4 +1,4 @@
-//! `Config<T>` from `[plugins.admin]`, `Args` with a trailing `String`, and a handler
+//! `PluginConfig<T>` from `[plugins.admin]`, `Args` with a trailing `String`, and a handler
 //! (`kick`) to exclude by name.
 
 use oxygram::prelude::*;
@@ -13,7 +13,7 @@ pub struct AdminSettings {
 #[handler(command = "ban")]
 async fn ban(
     msg: Message,
-    settings: Config<AdminSettings>,
+    settings: PluginConfig<AdminSettings>,
     Args((user, reason)): Args<(i64, String)>,
 ) -> Result<()> {
     let sender = msg.sender_id().map(|id| id.bare_id_unchecked());

@@ -47,7 +47,7 @@ struct Gatekeeping {
 #[handler(join_request)]
 async fn gate(
     request: JoinRequest,
-    settings: Config<Gatekeeping>,
+    settings: PluginConfig<Gatekeeping>,
     State(events): State<Events>,
 ) -> Result<()> {
     if settings.decline.contains(&request.user_id) {

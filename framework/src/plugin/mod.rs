@@ -1,4 +1,6 @@
-//! Plugins: how handlers are grouped, named, and switched on and off from `Bot.toml`.
+//! Plugins: how handlers are grouped, named, and switched on and off from `Bot.toml`; and
+//! plugins as values ([`Plugin`]) that bring their handlers, state, configuration, hooks and
+//! scheduled jobs.
 //!
 //! A handler's plugin is, in order of precedence:
 //! 1. the name given with `#[handler(.., plugin = "admin")]`;
@@ -11,12 +13,34 @@
 //! `exclude = [..]` then removes plugins or single handlers. An entry that names no plugin
 //! or handler is an error, so a typo never silently runs (or drops) code.
 //!
+//! # Plugins as values
+//! A [`Plugin`] is a name and a [`build`](Plugin::build) that registers on a
+//! [`PluginBuilder`]: its handlers (by default the linked `#[handler]`s of its name), state,
+//! its `[plugins.<name>]` type, startup/shutdown hooks and [scheduled jobs](crate::job).
+//! `App::new().plugin(Admin::default())` adds one. `[plugins] include`/`exclude` work on its
+//! name like on any plugin's: a plugin value switched off contributes nothing. An app with no
+//! plugin values works as before, with every linked `#[handler]`.
+//!
 //! # Handlers in a library crate
 //! `inventory` collects handlers at link time, and the linker drops a library crate the
-//! binary never references, handlers included. Reference it once, for example with
-//! [`link_plugins!`](crate::link_plugins) (or `use my_plugins as _;`).
+//! binary never references, handlers included. A library that exports a plugin value is
+//! linked by naming that value in `main` (`App::new().plugin(my_plugins::Dice)`), which
+//! also brings its `#[handler]`s. A library without one is referenced with
+//! `use my_plugins as _;` ([`link_plugins!`](crate::link_plugins) does the same).
+
+mod builder;
+mod context;
+mod registry;
+mod value;
 
 use std::collections::BTreeSet;
+
+pub(crate) use builder::Hook;
+pub use builder::PluginBuilder;
+pub use context::{ContextError, PluginContext};
+pub use registry::PluginError;
+pub(crate) use registry::{DispatchPlugins, Plugins};
+pub use value::Plugin;
 
 use crate::handler::HandlerSpec;
 
@@ -82,7 +106,22 @@ pub fn select(
     include: Option<&[String]>,
     exclude: &[String],
 ) -> Result<Vec<bool>, UnknownPluginEntry> {
-    let known: BTreeSet<&str> = handlers.iter().map(|(p, _)| *p).collect();
+    select_among(handlers, &[], include, exclude)
+}
+
+/// [`select`], where `plugins` (plugin values, which may have no handlers) are registered
+/// plugins too.
+pub fn select_among(
+    handlers: &[(&str, &str)],
+    plugins: &[&str],
+    include: Option<&[String]>,
+    exclude: &[String],
+) -> Result<Vec<bool>, UnknownPluginEntry> {
+    let known: BTreeSet<&str> = handlers
+        .iter()
+        .map(|(p, _)| *p)
+        .chain(plugins.iter().copied())
+        .collect();
     let known_list = if known.is_empty() {
         "none".to_owned()
     } else {
@@ -133,6 +172,10 @@ pub fn select(
 }
 
 /// Links a plugin crate so its `#[handler]`s are registered.
+///
+/// No longer needed for a crate that exports a [`Plugin`] value: naming the value in `main`
+/// (`App::new().plugin(my_plugins::Dice)`) links the crate. This stays for crates of bare
+/// `#[handler]`s, and for old code.
 ///
 /// `inventory` collects handlers when their crate is linked, and the linker drops library
 /// crates the binary never mentions. Put this once in your binary (any module):
