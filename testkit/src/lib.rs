@@ -136,6 +136,7 @@
 //! | `resend` | deduplicating resent sends by `random_id`, as Telegram does |
 //! | `membership` | joins, leaves, kicks, pins, renames, join requests, stopped bots, migration: service messages and participant updates |
 //! | `qts` | the secondary update sequence (bot updates numbered by `qts`) |
+//! | [`quiet`] | quiet markers: when an app has taken in everything pushed to it |
 //! | `min_users` | which senders a viewer gets as `min` users, and `input*FromMessage` |
 //!
 //! Secrets: auth keys, bot tokens and 2FA passwords never appear in logs or `Debug` output.
@@ -158,6 +159,7 @@ mod observed;
 mod persist;
 mod privacy;
 mod qts;
+pub mod quiet;
 mod random;
 mod resend;
 mod rpc;

@@ -1057,3 +1057,28 @@ pub(crate) fn bot_results(
         users,
     })
 }
+
+/// The quiet marker `round`: a status of user 0 (who never exists) gone offline at "time"
+/// `round`, in an `updateShort` (no users, no chats, outside `seq` and `pts`).
+pub(crate) fn quiet_marker(round: u32) -> tl::enums::Updates {
+    update_short(
+        tl::enums::Update::UserStatus(tl::types::UpdateUserStatus {
+            user_id: 0,
+            status: tl::enums::UserStatus::Offline(tl::types::UserStatusOffline {
+                was_online: i32::try_from(round).unwrap_or(i32::MAX),
+            }),
+        }),
+        0,
+    )
+}
+
+/// The round of a quiet marker ([`quiet_marker`]), `None` for any other update.
+pub(crate) fn quiet_marker_round(update: &tl::enums::Update) -> Option<u32> {
+    match update {
+        tl::enums::Update::UserStatus(tl::types::UpdateUserStatus {
+            user_id: 0,
+            status: tl::enums::UserStatus::Offline(tl::types::UserStatusOffline { was_online }),
+        }) => u32::try_from(*was_online).ok(),
+        _ => None,
+    }
+}

@@ -32,6 +32,8 @@ pub(crate) use context::Matched;
 pub use context::UpdateContext;
 pub use error_hook::{ErrorHook, HandlerFailure};
 pub use router::{RegisteredHandler, Router};
+#[cfg(feature = "testing")]
+pub(crate) use scheduler::Activity;
 
 use crate::command::CommandParser;
 use crate::config::Config;
@@ -274,6 +276,12 @@ impl Dispatcher {
         handled: Option<Handled>,
     ) -> impl Future<Output = ()> + Send + 'static {
         Arc::clone(&self.scheduler).dispatch(update, handled)
+    }
+
+    /// The dispatcher's progress, for `oxygram::testing`'s quiescence.
+    #[cfg(feature = "testing")]
+    pub(crate) fn activity(&self) -> scheduler::Activity {
+        scheduler::Activity::new(&self.scheduler)
     }
 
     /// Stops accepting updates and waits up to `grace` for queued and running handlers;

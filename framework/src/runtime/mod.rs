@@ -24,6 +24,8 @@ pub(crate) mod allocator;
 mod checkpoint;
 mod peer_cache;
 pub(crate) mod qts;
+#[cfg(feature = "testing")]
+pub(crate) mod quiet;
 mod retry;
 pub(crate) mod short_updates;
 pub(crate) mod too_long;
@@ -69,6 +71,9 @@ pub(crate) struct LoopSettings {
     pub qts: qts::Qts,
     /// Whether grammers catches up from the saved state (`[updates] catch_up`).
     pub catch_up: bool,
+    /// Where quiet markers are recorded (`oxygram::testing`); `None` outside tests.
+    #[cfg(feature = "testing")]
+    pub quiet: Option<Arc<quiet::Quiet>>,
 }
 
 /// Runs until `stop` becomes true (clean stop) or the stream fails for good.
@@ -85,6 +90,8 @@ pub(crate) async fn run_updates(
         mut too_long,
         mut qts,
         catch_up,
+        #[cfg(feature = "testing")]
+        quiet,
     } = settings;
     too_long.load(&*session).await;
     qts.load(&*session, catch_up).await;
@@ -117,6 +124,10 @@ pub(crate) async fn run_updates(
         match result {
             Some(Ok((raw, state, peers))) => {
                 pause = Duration::from_secs(1);
+                #[cfg(feature = "testing")]
+                if quiet.as_ref().is_some_and(|quiet| quiet.take(&raw)) {
+                    continue;
+                }
                 let pass = match qts
                     .take(&raw, &state, &peers, &progress, &*session, !stopping)
                     .await
