@@ -184,3 +184,10 @@ pub use rpc::RpcFail;
 pub use session::HOME_DC;
 pub use wire::sessions::ServiceStats;
 pub use world::{Bot, Group, User, World};
+
+/// TL objects built from the fields tests vary, by the same literals the server sends: code
+/// that needs raw TL peers (oxygram's routing fixture) builds them here, so a layer upgrade
+/// touches one file (`tl_build`).
+pub mod tl_objects {
+    pub use crate::tl_build::{ChannelObject, GroupObject, UserObject};
+}

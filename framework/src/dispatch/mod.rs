@@ -16,6 +16,11 @@ mod error_hook;
 mod router;
 mod scheduler;
 mod table;
+// A fixture for the dispatcher's unit tests and the routing benchmark, not an API: hidden,
+// and only built for tests and with the `testing` feature (its TL peers come from the
+// testkit's builders).
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
 pub mod testing;
 #[cfg(test)]
 mod tests;
