@@ -46,6 +46,9 @@ pub struct App {
     middleware: Vec<Arc<dyn crate::middleware::Middleware>>,
     plugins: Plugins,
     running: Option<Running>,
+    /// Where the update loop records quiet markers (`oxygram::testing`).
+    #[cfg(feature = "testing")]
+    quiet: Option<Arc<runtime::quiet::Quiet>>,
 }
 
 /// What a started app holds until it stops.
@@ -96,6 +99,8 @@ impl App {
             middleware: Vec::new(),
             plugins: Plugins::default(),
             running: None,
+            #[cfg(feature = "testing")]
+            quiet: None,
         }
     }
 
@@ -283,6 +288,10 @@ impl App {
             setup.middleware = self.middleware.clone();
             setup.plugins = std::mem::take(&mut plugins.dispatch);
             let dispatcher = Dispatcher::new(setup)?;
+            #[cfg(feature = "testing")]
+            if let Some(quiet) = &self.quiet {
+                quiet.attach(dispatcher.activity());
+            }
             // Between the connection and the stream: notices a connection that went quiet.
             // ... and completes short messages with the senders and chats they only name.
             let short =
@@ -371,6 +380,8 @@ impl App {
             qts,
             catch_up: config.updates.catch_up,
             connectivity: connectivity.clone(),
+            #[cfg(feature = "testing")]
+            quiet: self.quiet.clone(),
         };
         let updates = tokio::spawn(runtime::run_updates(stream, dispatcher, stop_rx, settings));
         let mut jobs = Vec::new();
@@ -489,6 +500,19 @@ impl App {
     #[cfg(feature = "sandbox")]
     pub(crate) fn take_config_source(&mut self) -> (Option<Config>, Option<PathBuf>) {
         (self.config.take(), self.config_file.take())
+    }
+
+    /// Replaces the error hook with what `wrap` makes of the current one (`oxygram::testing`
+    /// records failures, then calls the app's own hook).
+    #[cfg(feature = "testing")]
+    pub(crate) fn wrap_on_error(&mut self, wrap: impl FnOnce(Option<ErrorHook>) -> ErrorHook) {
+        self.on_error = Some(wrap(self.on_error.take()));
+    }
+
+    /// Makes the update loop record quiet markers in `quiet` (`oxygram::testing`).
+    #[cfg(feature = "testing")]
+    pub(crate) fn watch_quiet(&mut self, quiet: Arc<runtime::quiet::Quiet>) {
+        self.quiet = Some(quiet);
     }
 
     /// The logged-in client, once started.

@@ -11,6 +11,8 @@
 //! - [`app`]: [`App`], which assembles all of it and runs until Ctrl+C/SIGTERM.
 //! - [`log`]: tracing set up from `[log]` and `RUST_LOG`.
 //! - [`sandbox`]: `--sandbox`, a chat with the app against an in-process local Telegram.
+//! - `testing` (feature `testing`): the app's handlers in-process against a local Telegram,
+//!   from tests, with scripted users and "nothing more happened" without sleeps.
 //!
 //! Handlers:
 //! - [`handler`](macro@handler): the `#[handler]` attribute; [`mod@handler`] its runtime types.
@@ -61,6 +63,8 @@ mod runtime;
 pub mod sandbox;
 pub mod session;
 pub mod state;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod throttle;
 mod util;
 

@@ -570,6 +570,17 @@ impl TestKit {
         self.shared.lock().pushes_paused = paused;
     }
 
+    /// Queues the quiet marker `round` ([`crate::quiet`]) on every connection logged in as
+    /// `who`, behind everything already queued there. `Ok(false)` when no connection took it
+    /// (`who` is offline, or pushes are paused): it will never arrive.
+    pub fn push_quiet_marker(&self, who: &str, round: u32) -> Result<bool, Error> {
+        let state = self.shared.lock();
+        let id = state
+            .find_account(who)
+            .ok_or_else(|| Error::UnknownAccount(who.to_string()))?;
+        Ok(state.push(id, &crate::tl_build::quiet_marker(round), None))
+    }
+
     /// Skips `skip` pts before the next update of account `who`, so its clients see a gap and
     /// must call `updates.getDifference`.
     pub fn pts_gap(&self, who: &str, skip: i32) -> Result<(), Error> {

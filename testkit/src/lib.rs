@@ -136,6 +136,7 @@
 //! | `resend` | deduplicating resent sends by `random_id`, as Telegram does |
 //! | `membership` | joins, leaves, kicks, pins, renames, join requests, stopped bots, migration: service messages and participant updates |
 //! | `qts` | the secondary update sequence (bot updates numbered by `qts`) |
+//! | [`quiet`] | quiet markers: when an app has taken in everything pushed to it |
 //! | `min_users` | which senders a viewer gets as `min` users, and `input*FromMessage` |
 //!
 //! Secrets: auth keys, bot tokens and 2FA passwords never appear in logs or `Debug` output.
@@ -158,6 +159,7 @@ mod observed;
 mod persist;
 mod privacy;
 mod qts;
+pub mod quiet;
 mod random;
 mod resend;
 mod rpc;
@@ -182,3 +184,10 @@ pub use rpc::RpcFail;
 pub use session::HOME_DC;
 pub use wire::sessions::ServiceStats;
 pub use world::{Bot, Group, User, World};
+
+/// TL objects built from the fields tests vary, by the same literals the server sends: code
+/// that needs raw TL peers (oxygram's routing fixture) builds them here, so a layer upgrade
+/// touches one file (`tl_build`).
+pub mod tl_objects {
+    pub use crate::tl_build::{ChannelObject, GroupObject, UserObject};
+}

@@ -833,10 +833,16 @@ impl State {
         )
     }
 
-    /// Pushes updates to every connection logged in as `account`.
-    pub(crate) fn push(&self, account: i64, updates: &tl::enums::Updates, except: Option<u64>) {
+    /// Pushes updates to every connection logged in as `account`; whether one took them
+    /// (or answers the request they came from: `except`).
+    pub(crate) fn push(
+        &self,
+        account: i64,
+        updates: &tl::enums::Updates,
+        except: Option<u64>,
+    ) -> bool {
         if self.pushes_paused {
-            return;
+            return false;
         }
         let mut bytes = None;
         let mut delivered = false;
@@ -862,6 +868,7 @@ impl State {
         if !delivered {
             self.note_unpushed(account, updates);
         }
+        delivered
     }
 
     /// Remembers the channel updates `account` had no connection to be pushed on, for its

@@ -42,84 +42,201 @@ impl PeerRef {
 pub(crate) fn chat(room: &Room, viewer: i64) -> tl::enums::Chat {
     let member = room.members.contains(&viewer);
     match room.kind {
-        RoomKind::Group => tl::enums::Chat::Chat(tl::types::Chat {
-            creator: room.creator == viewer,
-            left: !member,
-            // An upgraded group is deactivated and names its successor
-            // (core.telegram.org/api/channel#migration).
-            deactivated: room.migrated_to.is_some(),
-            call_active: false,
-            call_not_empty: false,
-            noforwards: false,
+        RoomKind::Group => GroupObject {
             id: room.id,
             title: room.title.clone(),
+            creator: room.creator == viewer,
+            left: !member,
             photo: chat_photo(room),
             participants_count: room.members.len() as i32,
             date: room.date,
-            version: 1,
+            // An upgraded group is deactivated and names its successor
+            // (core.telegram.org/api/channel#migration).
             migrated_to: room.migrated_to.map(|(channel_id, secret)| {
                 tl::enums::InputChannel::Channel(tl::types::InputChannel {
                     channel_id,
                     access_hash: viewer_hash(secret, viewer),
                 })
             }),
+        }
+        .to_tl(),
+        RoomKind::Supergroup | RoomKind::Broadcast => ChannelObject {
+            id: room.id,
+            access_hash: viewer_hash(room.access_hash, viewer),
+            title: room.title.clone(),
+            username: room.username.clone(),
+            broadcast: room.kind == RoomKind::Broadcast,
+            creator: room.creator == viewer,
+            left: !member,
+            join_request: room.join_requests,
+            photo: chat_photo(room),
+            participants_count: Some(room.members.len() as i32),
+            date: room.date,
+        }
+        .to_tl(),
+    }
+}
+
+/// A basic group (`chat`) with the fields tests vary; the one `tl::types::Chat` literal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupObject {
+    /// The chat id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Whether the viewer created it.
+    pub creator: bool,
+    /// Whether the viewer is not a member.
+    pub left: bool,
+    /// Its photo.
+    pub photo: tl::enums::ChatPhoto,
+    /// How many members it has.
+    pub participants_count: i32,
+    /// When it was created.
+    pub date: i32,
+    /// The supergroup it was upgraded to (it is then deactivated).
+    pub migrated_to: Option<tl::enums::InputChannel>,
+}
+
+impl GroupObject {
+    /// A group with this id and title, the viewer a member.
+    pub fn new(id: i64, title: impl Into<String>) -> Self {
+        Self {
+            id,
+            title: title.into(),
+            creator: false,
+            left: false,
+            photo: tl::enums::ChatPhoto::Empty,
+            participants_count: 3,
+            date: 0,
+            migrated_to: None,
+        }
+    }
+
+    /// The TL object.
+    pub fn to_tl(&self) -> tl::enums::Chat {
+        tl::enums::Chat::Chat(tl::types::Chat {
+            creator: self.creator,
+            left: self.left,
+            // An upgraded group is deactivated and names its successor
+            // (core.telegram.org/api/channel#migration).
+            deactivated: self.migrated_to.is_some(),
+            call_active: false,
+            call_not_empty: false,
+            noforwards: false,
+            id: self.id,
+            title: self.title.clone(),
+            photo: self.photo.clone(),
+            participants_count: self.participants_count,
+            date: self.date,
+            version: 1,
+            migrated_to: self.migrated_to.clone(),
             admin_rights: None,
             default_banned_rights: None,
-        }),
-        RoomKind::Supergroup | RoomKind::Broadcast => {
-            tl::enums::Chat::Channel(tl::types::Channel {
-                creator: room.creator == viewer,
-                left: !member,
-                broadcast: room.kind == RoomKind::Broadcast,
-                verified: false,
-                megagroup: room.kind == RoomKind::Supergroup,
-                restricted: false,
-                signatures: false,
-                min: false,
-                scam: false,
-                has_link: false,
-                has_geo: false,
-                slowmode_enabled: false,
-                call_active: false,
-                call_not_empty: false,
-                fake: false,
-                gigagroup: false,
-                noforwards: false,
-                join_to_send: false,
-                join_request: room.join_requests,
-                forum: false,
-                stories_hidden: false,
-                stories_hidden_min: false,
-                stories_unavailable: true,
-                signature_profiles: false,
-                autotranslation: false,
-                broadcast_messages_allowed: false,
-                monoforum: false,
-                forum_tabs: false,
-                id: room.id,
-                access_hash: Some(viewer_hash(room.access_hash, viewer)),
-                title: room.title.clone(),
-                username: room.username.clone(),
-                photo: chat_photo(room),
-                date: room.date,
-                restriction_reason: None,
-                admin_rights: None,
-                banned_rights: None,
-                default_banned_rights: None,
-                participants_count: Some(room.members.len() as i32),
-                usernames: None,
-                stories_max_id: None,
-                color: None,
-                profile_color: None,
-                emoji_status: None,
-                level: None,
-                subscription_until_date: None,
-                bot_verification_icon: None,
-                send_paid_messages_stars: None,
-                linked_monoforum_id: None,
-                linked_community_id: None,
-            })
+        })
+    }
+}
+
+/// A supergroup or broadcast channel (`channel`) with the fields tests vary; the one
+/// `tl::types::Channel` literal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelObject {
+    /// The channel id.
+    pub id: i64,
+    /// The access hash the viewer gets.
+    pub access_hash: i64,
+    /// Its title.
+    pub title: String,
+    /// Its username, without `@`.
+    pub username: Option<String>,
+    /// A broadcast channel (else a supergroup).
+    pub broadcast: bool,
+    /// Whether the viewer created it.
+    pub creator: bool,
+    /// Whether the viewer is not a member.
+    pub left: bool,
+    /// Whether joining needs an admin's approval.
+    pub join_request: bool,
+    /// Its photo.
+    pub photo: tl::enums::ChatPhoto,
+    /// How many members it has, if shown.
+    pub participants_count: Option<i32>,
+    /// When it was created.
+    pub date: i32,
+}
+
+impl ChannelObject {
+    /// A supergroup (`broadcast` false) or channel with this id and title, the viewer a member.
+    pub fn new(id: i64, title: impl Into<String>, broadcast: bool) -> Self {
+        Self {
+            id,
+            access_hash: id.wrapping_mul(104_729),
+            title: title.into(),
+            username: None,
+            broadcast,
+            creator: false,
+            left: false,
+            join_request: false,
+            photo: tl::enums::ChatPhoto::Empty,
+            participants_count: None,
+            date: 0,
         }
+    }
+
+    /// The TL object.
+    pub fn to_tl(&self) -> tl::enums::Chat {
+        tl::enums::Chat::Channel(tl::types::Channel {
+            creator: self.creator,
+            left: self.left,
+            broadcast: self.broadcast,
+            verified: false,
+            megagroup: !self.broadcast,
+            restricted: false,
+            signatures: false,
+            min: false,
+            scam: false,
+            has_link: false,
+            has_geo: false,
+            slowmode_enabled: false,
+            call_active: false,
+            call_not_empty: false,
+            fake: false,
+            gigagroup: false,
+            noforwards: false,
+            join_to_send: false,
+            join_request: self.join_request,
+            forum: false,
+            stories_hidden: false,
+            stories_hidden_min: false,
+            stories_unavailable: true,
+            signature_profiles: false,
+            autotranslation: false,
+            broadcast_messages_allowed: false,
+            monoforum: false,
+            forum_tabs: false,
+            id: self.id,
+            access_hash: Some(self.access_hash),
+            title: self.title.clone(),
+            username: self.username.clone(),
+            photo: self.photo.clone(),
+            date: self.date,
+            restriction_reason: None,
+            admin_rights: None,
+            banned_rights: None,
+            default_banned_rights: None,
+            participants_count: self.participants_count,
+            usernames: None,
+            stories_max_id: None,
+            color: None,
+            profile_color: None,
+            emoji_status: None,
+            level: None,
+            subscription_until_date: None,
+            bot_verification_icon: None,
+            send_paid_messages_stars: None,
+            linked_monoforum_id: None,
+            linked_community_id: None,
+        })
     }
 }
 
@@ -214,40 +331,10 @@ pub(crate) fn media(media: &Media) -> tl::enums::MessageMedia {
 
 /// A user as `viewer` sees it (always with its access hash, never `min`).
 pub(crate) fn user(account: &Account, viewer: i64) -> tl::enums::User {
-    tl::enums::User::User(tl::types::User {
-        is_self: account.id == viewer,
-        contact: false,
-        mutual_contact: false,
-        deleted: false,
-        bot: account.is_bot(),
-        bot_chat_history: false,
-        bot_nochats: false,
-        verified: false,
-        restricted: false,
-        min: false,
-        bot_inline_geo: false,
-        support: false,
-        scam: false,
-        apply_min_photo: false,
-        fake: false,
-        bot_attach_menu: false,
-        premium: false,
-        attach_menu_enabled: false,
-        bot_can_edit: false,
-        close_friend: false,
-        stories_hidden: false,
-        stories_unavailable: true,
-        contact_require_premium: false,
-        bot_business: false,
-        bot_has_main_app: false,
-        bot_forum_view: false,
-        bot_forum_can_manage_topics: false,
-        bot_can_manage_bots: false,
-        bot_guestchat: false,
-        bot_guard: false,
+    UserObject {
         id: account.id,
-        access_hash: Some(viewer_hash(account.access_hash, viewer)),
-        first_name: Some(account.first_name.clone()),
+        access_hash: viewer_hash(account.access_hash, viewer),
+        first_name: account.first_name.clone(),
         last_name: account.last_name.clone(),
         username: account.username.clone(),
         phone: if account.is_bot() {
@@ -255,22 +342,90 @@ pub(crate) fn user(account: &Account, viewer: i64) -> tl::enums::User {
         } else {
             account.phone.clone()
         },
-        photo: None,
-        status: None,
-        bot_info_version: account.is_bot().then_some(1),
-        restriction_reason: None,
-        bot_inline_placeholder: None,
-        lang_code: None,
-        emoji_status: None,
-        usernames: None,
-        stories_max_id: None,
-        color: None,
-        profile_color: None,
-        bot_active_users: None,
-        bot_verification_icon: None,
-        send_paid_messages_stars: None,
-        linked_community_id: None,
-    })
+        bot: account.is_bot(),
+        is_self: account.id == viewer,
+    }
+    .to_tl()
+}
+
+/// A `user` (not `min`) with the fields tests vary; the one `tl::types::User` literal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserObject {
+    /// The user id.
+    pub id: i64,
+    /// The access hash the viewer gets.
+    pub access_hash: i64,
+    /// The first name.
+    pub first_name: String,
+    /// The last name.
+    pub last_name: Option<String>,
+    /// The username, without `@`.
+    pub username: Option<String>,
+    /// The phone number (never for bots).
+    pub phone: Option<String>,
+    /// Whether it is a bot.
+    pub bot: bool,
+    /// Whether it is the viewer's own account.
+    pub is_self: bool,
+}
+
+impl UserObject {
+    /// The TL object.
+    pub fn to_tl(&self) -> tl::enums::User {
+        tl::enums::User::User(tl::types::User {
+            is_self: self.is_self,
+            contact: false,
+            mutual_contact: false,
+            deleted: false,
+            bot: self.bot,
+            bot_chat_history: false,
+            bot_nochats: false,
+            verified: false,
+            restricted: false,
+            min: false,
+            bot_inline_geo: false,
+            support: false,
+            scam: false,
+            apply_min_photo: false,
+            fake: false,
+            bot_attach_menu: false,
+            premium: false,
+            attach_menu_enabled: false,
+            bot_can_edit: false,
+            close_friend: false,
+            stories_hidden: false,
+            stories_unavailable: true,
+            contact_require_premium: false,
+            bot_business: false,
+            bot_has_main_app: false,
+            bot_forum_view: false,
+            bot_forum_can_manage_topics: false,
+            bot_can_manage_bots: false,
+            bot_guestchat: false,
+            bot_guard: false,
+            id: self.id,
+            access_hash: Some(self.access_hash),
+            first_name: Some(self.first_name.clone()),
+            last_name: self.last_name.clone(),
+            username: self.username.clone(),
+            phone: self.phone.clone(),
+            photo: None,
+            status: None,
+            bot_info_version: self.bot.then_some(1),
+            restriction_reason: None,
+            bot_inline_placeholder: None,
+            lang_code: None,
+            emoji_status: None,
+            usernames: None,
+            stories_max_id: None,
+            color: None,
+            profile_color: None,
+            bot_active_users: None,
+            bot_verification_icon: None,
+            send_paid_messages_stars: None,
+            linked_community_id: None,
+        })
+    }
 }
 
 /// `userFull` for `users.getFullUser`.
@@ -1056,4 +1211,29 @@ pub(crate) fn bot_results(
         cache_time: 0,
         users,
     })
+}
+
+/// The quiet marker `round`: a status of user 0 (who never exists) gone offline at "time"
+/// `round`, in an `updateShort` (no users, no chats, outside `seq` and `pts`).
+pub(crate) fn quiet_marker(round: u32) -> tl::enums::Updates {
+    update_short(
+        tl::enums::Update::UserStatus(tl::types::UpdateUserStatus {
+            user_id: 0,
+            status: tl::enums::UserStatus::Offline(tl::types::UserStatusOffline {
+                was_online: i32::try_from(round).unwrap_or(i32::MAX),
+            }),
+        }),
+        0,
+    )
+}
+
+/// The round of a quiet marker ([`quiet_marker`]), `None` for any other update.
+pub(crate) fn quiet_marker_round(update: &tl::enums::Update) -> Option<u32> {
+    match update {
+        tl::enums::Update::UserStatus(tl::types::UpdateUserStatus {
+            user_id: 0,
+            status: tl::enums::UserStatus::Offline(tl::types::UserStatusOffline { was_online }),
+        }) => u32::try_from(*was_online).ok(),
+        _ => None,
+    }
 }

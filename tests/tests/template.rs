@@ -142,6 +142,10 @@ fn bot_template_renders_builds_and_passes_its_test() {
     );
     assert!(read(&project, ".gitignore").contains("*.session"));
     assert!(read(&project, "src/main.rs").contains("oxygram::App::new().run()"));
+    // The test runs the handlers in-process: no spawned binary, no log to scrape.
+    let test = read(&project, "tests/bot.rs");
+    assert!(test.contains("TestBot::start(App::new())"), "{test}");
+    assert!(!test.contains("CARGO_BIN_EXE"), "{test}");
 
     let tests = test_generated(&project);
     assert!(tests.contains("start_and_help_answer ... ok"), "{tests}");

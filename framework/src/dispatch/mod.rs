@@ -15,6 +15,11 @@ mod error_hook;
 mod router;
 mod scheduler;
 mod table;
+// A fixture for the dispatcher's unit tests and the routing benchmark, not an API: hidden,
+// and only built for tests and with the `testing` feature (its TL peers come from the
+// testkit's builders).
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
 pub mod testing;
 #[cfg(test)]
 mod tests;
@@ -30,6 +35,8 @@ pub use crate::context::{Me, UpdateContext};
 pub use bot_commands::{BotCommand, bot_commands, set_bot_commands};
 pub use error_hook::{ErrorHook, HandlerFailure};
 pub use router::{RegisteredHandler, Router};
+#[cfg(feature = "testing")]
+pub(crate) use scheduler::Activity;
 
 use crate::command::CommandParser;
 use crate::config::Config;
@@ -281,6 +288,12 @@ impl Dispatcher {
         handled: Option<OnHandled>,
     ) -> impl Future<Output = ()> + Send + 'static {
         Arc::clone(&self.scheduler).dispatch(update, handled)
+    }
+
+    /// The dispatcher's progress, for `oxygram::testing`'s quiescence.
+    #[cfg(feature = "testing")]
+    pub(crate) fn activity(&self) -> scheduler::Activity {
+        scheduler::Activity::new(&self.scheduler)
     }
 
     /// Stops accepting updates and waits up to `grace` for queued and running handlers;

@@ -19,14 +19,14 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::FutureExt;
 use grammers_client::session::types::PeerId;
 use grammers_client::update::Update;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use super::OnHandled;
@@ -88,6 +88,10 @@ pub(crate) struct Scheduler {
     chats: Mutex<HashMap<OrderKey, VecDeque<Job>>>,
     tasks: Mutex<JoinSet<()>>,
     closed: AtomicBool,
+    /// Updates handed to [`Scheduler::dispatch`] so far (for [`Activity`]).
+    accepted: AtomicU64,
+    /// Woken each time a job's handlers returned (for [`Activity`]).
+    settled: Notify,
 }
 
 impl Scheduler {
@@ -102,6 +106,8 @@ impl Scheduler {
             chats: Mutex::new(HashMap::new()),
             tasks: Mutex::new(JoinSet::new()),
             closed: AtomicBool::new(false),
+            accepted: AtomicU64::new(0),
+            settled: Notify::new(),
         })
     }
 
@@ -114,6 +120,7 @@ impl Scheduler {
         update: Update,
         handled: Option<OnHandled>,
     ) -> impl Future<Output = ()> + Send + 'static {
+        self.accepted.fetch_add(1, Ordering::Relaxed);
         let key = order_key(&update);
         let cx = self.router.context(update);
         self.accept(cx, key, handled)
@@ -184,6 +191,7 @@ impl Scheduler {
         };
         run_job(&self.router, &job).await;
         job.finish();
+        self.settled.notify_waiters();
     }
 
     fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
@@ -207,6 +215,44 @@ impl Scheduler {
         while tasks.join_next().await.is_some() {}
         self.chats.lock().unwrap_or_else(|e| e.into_inner()).clear();
         abandoned
+    }
+}
+
+/// What the dispatcher is doing, seen from outside: how many updates it accepted, how many
+/// are unfinished, and a wake-up when one finishes. `oxygram::testing` waits on it for
+/// "nothing more happened".
+#[cfg(feature = "testing")]
+#[derive(Clone)]
+pub(crate) struct Activity(Arc<Scheduler>);
+
+#[cfg(feature = "testing")]
+impl Activity {
+    pub(crate) fn new(scheduler: &Arc<Scheduler>) -> Self {
+        Self(Arc::clone(scheduler))
+    }
+
+    /// Updates accepted so far.
+    pub(crate) fn accepted(&self) -> u64 {
+        self.0.accepted.load(Ordering::Relaxed)
+    }
+
+    /// Accepted updates whose handlers have not all returned yet (each holds a pending permit
+    /// until then).
+    pub(crate) fn unfinished(&self) -> usize {
+        (self.0.max_pending as usize).saturating_sub(self.0.pending.available_permits())
+    }
+
+    /// Returns once no accepted update is unfinished (woken by each finish, no polling).
+    pub(crate) async fn idle(&self) {
+        loop {
+            let settled = self.0.settled.notified();
+            tokio::pin!(settled);
+            settled.as_mut().enable();
+            if self.unfinished() == 0 {
+                return;
+            }
+            settled.await;
+        }
     }
 }
 

@@ -60,59 +60,15 @@ impl TestUser {
     }
 
     pub(crate) fn to_tl(&self) -> tl::enums::User {
-        tl::enums::User::User(tl::types::User {
-            is_self: false,
-            contact: false,
-            mutual_contact: false,
-            deleted: false,
-            bot: self.bot,
-            bot_chat_history: false,
-            bot_nochats: false,
-            verified: false,
-            restricted: false,
-            min: false,
-            bot_inline_geo: false,
-            support: false,
-            scam: false,
-            apply_min_photo: false,
-            fake: false,
-            bot_attach_menu: false,
-            premium: false,
-            attach_menu_enabled: false,
-            bot_can_edit: false,
-            close_friend: false,
-            stories_hidden: false,
-            stories_unavailable: false,
-            contact_require_premium: false,
-            bot_business: false,
-            bot_has_main_app: false,
-            bot_forum_view: false,
-            bot_forum_can_manage_topics: false,
-            bot_can_manage_bots: false,
-            bot_guestchat: false,
-            bot_guard: false,
+        oxygram_testkit::tl_objects::UserObject {
             id: self.id,
-            access_hash: Some(self.id.wrapping_mul(7919)),
-            first_name: Some(self.first_name.clone()),
-            last_name: None,
+            access_hash: self.id.wrapping_mul(7919),
+            first_name: self.first_name.clone(),
             username: self.username.clone(),
-            phone: None,
-            photo: None,
-            status: None,
-            bot_info_version: self.bot.then_some(1),
-            restriction_reason: None,
-            bot_inline_placeholder: None,
-            lang_code: None,
-            emoji_status: None,
-            usernames: None,
-            stories_max_id: None,
-            color: None,
-            profile_color: None,
-            bot_active_users: None,
-            bot_verification_icon: None,
-            send_paid_messages_stars: None,
-            linked_community_id: None,
-        })
+            bot: self.bot,
+            ..Default::default()
+        }
+        .to_tl()
     }
 }
 
@@ -129,79 +85,13 @@ pub enum TestChat {
 
 impl TestChat {
     fn to_tl(&self) -> tl::enums::Chat {
+        use oxygram_testkit::tl_objects::{ChannelObject, GroupObject};
         match *self {
-            TestChat::Group(id) => tl::enums::Chat::Chat(tl::types::Chat {
-                creator: false,
-                left: false,
-                deactivated: false,
-                call_active: false,
-                call_not_empty: false,
-                noforwards: false,
-                id,
-                title: format!("group {id}"),
-                photo: tl::enums::ChatPhoto::Empty,
-                participants_count: 3,
-                date: 0,
-                version: 1,
-                migrated_to: None,
-                admin_rights: None,
-                default_banned_rights: None,
-            }),
-            TestChat::Supergroup(id) | TestChat::Channel(id) => {
-                let broadcast = matches!(self, TestChat::Channel(_));
-                tl::enums::Chat::Channel(tl::types::Channel {
-                    creator: false,
-                    left: false,
-                    broadcast,
-                    verified: false,
-                    megagroup: !broadcast,
-                    restricted: false,
-                    signatures: false,
-                    min: false,
-                    scam: false,
-                    has_link: false,
-                    has_geo: false,
-                    slowmode_enabled: false,
-                    call_active: false,
-                    call_not_empty: false,
-                    fake: false,
-                    gigagroup: false,
-                    noforwards: false,
-                    join_to_send: false,
-                    join_request: false,
-                    forum: false,
-                    stories_hidden: false,
-                    stories_hidden_min: false,
-                    stories_unavailable: false,
-                    signature_profiles: false,
-                    autotranslation: false,
-                    broadcast_messages_allowed: false,
-                    monoforum: false,
-                    forum_tabs: false,
-                    id,
-                    access_hash: Some(id.wrapping_mul(104729)),
-                    title: format!("channel {id}"),
-                    username: None,
-                    photo: tl::enums::ChatPhoto::Empty,
-                    date: 0,
-                    restriction_reason: None,
-                    admin_rights: None,
-                    banned_rights: None,
-                    default_banned_rights: None,
-                    participants_count: None,
-                    usernames: None,
-                    stories_max_id: None,
-                    color: None,
-                    profile_color: None,
-                    emoji_status: None,
-                    level: None,
-                    subscription_until_date: None,
-                    bot_verification_icon: None,
-                    send_paid_messages_stars: None,
-                    linked_monoforum_id: None,
-                    linked_community_id: None,
-                })
+            TestChat::Group(id) => GroupObject::new(id, format!("group {id}")).to_tl(),
+            TestChat::Supergroup(id) => {
+                ChannelObject::new(id, format!("channel {id}"), false).to_tl()
             }
+            TestChat::Channel(id) => ChannelObject::new(id, format!("channel {id}"), true).to_tl(),
         }
     }
 }

@@ -24,6 +24,8 @@ pub(crate) mod allocator;
 mod checkpoint;
 mod peer_cache;
 pub(crate) mod qts;
+#[cfg(feature = "testing")]
+pub(crate) mod quiet;
 mod retry;
 pub(crate) mod short_updates;
 pub(crate) mod too_long;
@@ -71,6 +73,9 @@ pub(crate) struct LoopSettings {
     pub catch_up: bool,
     /// Told when the stream yields (up) or fails to fetch (down), for scheduled jobs.
     pub connectivity: crate::connectivity::Connectivity,
+    /// Where quiet markers are recorded (`oxygram::testing`); `None` outside tests.
+    #[cfg(feature = "testing")]
+    pub quiet: Option<Arc<quiet::Quiet>>,
 }
 
 /// Runs until `stop` becomes true (clean stop) or the stream fails for good.
@@ -88,6 +93,8 @@ pub(crate) async fn run_updates(
         mut qts,
         catch_up,
         connectivity,
+        #[cfg(feature = "testing")]
+        quiet,
     } = settings;
     too_long.load(&*session).await;
     qts.load(&*session, catch_up).await;
@@ -121,6 +128,10 @@ pub(crate) async fn run_updates(
             Some(Ok((raw, state, peers))) => {
                 pause = Duration::from_secs(1);
                 connectivity.up();
+                #[cfg(feature = "testing")]
+                if quiet.as_ref().is_some_and(|quiet| quiet.take(&raw)) {
+                    continue;
+                }
                 let pass = match qts
                     .take(&raw, &state, &peers, &progress, &*session, !stopping)
                     .await

@@ -13,11 +13,10 @@ use tokio::sync::mpsc;
 
 use super::input::{ButtonRef, HELP, Input, parse_input};
 use super::render;
-use super::world::{self, Account, Cast};
+use super::world::{self, Account, Cast, Local, testkit_error};
 use super::{SandboxError, SandboxMode};
 use crate::App;
 use crate::error::Result;
-use crate::login::{CodeDelivery, Prompter};
 
 /// How long a script waits for the first reply to a line (`OXYGRAM_SANDBOX_WAIT_MS`).
 const DEFAULT_FIRST_REPLY: Duration = Duration::from_millis(2000);
@@ -30,15 +29,7 @@ pub(crate) const WAIT_VAR: &str = "OXYGRAM_SANDBOX_WAIT_MS";
 const POLL: Duration = Duration::from_secs(3600);
 
 /// Starts the local Telegram and the app, and chats until Ctrl+D, `:quit` or Ctrl+C.
-pub(crate) async fn run(mut app: App, mode: SandboxMode) -> Result<()> {
-    let (given, file) = app.take_config_source();
-    let loaded = world::load_config(given, file)?;
-    let cast = Cast::new(mode, loaded.as_ref());
-    let config = match loaded {
-        Some(config) => config,
-        None => world::default_config()?,
-    };
-
+pub(crate) async fn run(app: App, mode: SandboxMode) -> Result<()> {
     // Before the testkit starts, so its own warnings are seen; the app's `log::init` later
     // finds this subscriber installed.
     crate::log::init_quieting(
@@ -47,77 +38,18 @@ pub(crate) async fn run(mut app: App, mode: SandboxMode) -> Result<()> {
         },
         world::QUIET_UNDER_RUST_LOG,
     );
-    let kit = TestKit::start(cast.world())
-        .await
-        .map_err(testkit_error("start"))?;
-    let folder = tempfile::Builder::new()
-        .prefix("oxygram-sandbox-")
-        .tempdir()
-        .map_err(|source| SandboxError::Io {
-            doing: "create a folder for the sandbox session",
-            source,
-        })?;
-    let config = cast.configure(config, folder.path());
-    let session = config.session_path();
-    kit.write_session_file(&session)
-        .await
-        .map_err(testkit_error("write the sandbox session"))?;
-    restrict_to_owner(&session);
-
-    let mut app = app.config(config).prompter(SandboxPrompter);
+    let (mut app, local) = Local::prepare(app, mode).await?;
     app.start().await?;
 
-    let mut chat = Chat::new(&kit, &cast)?;
+    let mut chat = Chat::new(&local.kit, &local.cast)?;
     eprintln!("{}", chat.banner());
     let chatted = tokio::select! {
         chatted = chat.run() => chatted,
         idled = app.idle() => idled,
     };
     let stopped = app.stop().await;
-    kit.shutdown().await;
-    drop(folder);
+    local.shutdown().await;
     chatted.and(stopped)
-}
-
-fn testkit_error(doing: &'static str) -> impl FnOnce(oxygram_testkit::Error) -> crate::Error {
-    move |e| SandboxError::Testkit { doing, source: e }.into()
-}
-
-/// The session holds an auth key: keep it private like a real one (and spare the warning the
-/// session opener prints for readable files).
-fn restrict_to_owner(path: &std::path::Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-}
-
-/// The login in the sandbox needs nothing from the terminal: the configuration has it all.
-struct SandboxPrompter;
-
-impl Prompter for SandboxPrompter {
-    fn phone(&mut self) -> std::io::Result<Option<String>> {
-        Ok(None)
-    }
-
-    fn confirm_phone(&mut self, _phone: &str) -> std::io::Result<bool> {
-        Ok(true)
-    }
-
-    fn code(&mut self, _sent_via: &CodeDelivery) -> std::io::Result<Option<secrecy::SecretString>> {
-        Ok(None)
-    }
-
-    fn password(&mut self, _hint: Option<&str>) -> std::io::Result<Option<secrecy::SecretString>> {
-        Ok(None)
-    }
-
-    fn show(&mut self, message: &str) {
-        tracing::debug!("sandbox login: {message}");
-    }
 }
 
 /// Something that happened in the chat the terminal shows.

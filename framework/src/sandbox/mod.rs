@@ -62,7 +62,7 @@ mod input;
 #[cfg(feature = "sandbox")]
 mod render;
 #[cfg(feature = "sandbox")]
-mod world;
+pub(crate) mod world;
 
 use std::ffi::OsString;
 

@@ -6,12 +6,113 @@
 
 use std::path::Path;
 
-use oxygram_testkit::{Bot, Group, User, World};
+use oxygram_testkit::{Bot, Group, TestKit, User, World};
 use secrecy::SecretString;
 
-use super::SandboxMode;
+use super::{SandboxError, SandboxMode};
+use crate::App;
 use crate::config::{Config, ConfigError};
 use crate::error::Result;
+use crate::login::{CodeDelivery, Prompter};
+
+/// A local Telegram with an app pointed at it: what the sandbox and `oxygram::testing` share.
+///
+/// [`Local::prepare`] loads the app's configuration as `run()` would, starts the world of
+/// [`Cast::world`], writes a session file that already holds a key the testkit accepts (the
+/// key exchange needs Telegram's private keys), and hands the app that configuration with
+/// the testkit's credentials and a login that needs no terminal. The app then starts exactly
+/// as it would against Telegram.
+pub(crate) struct Local {
+    /// The running local Telegram.
+    pub kit: TestKit,
+    /// Who is who in it.
+    pub cast: Cast,
+    /// Holds the session file; deleted on drop.
+    folder: tempfile::TempDir,
+}
+
+impl Local {
+    /// Starts the world for `mode` and returns `app` pointed at it (not started yet).
+    pub(crate) async fn prepare(mut app: App, mode: SandboxMode) -> Result<(App, Local)> {
+        let (given, file) = app.take_config_source();
+        let loaded = load_config(given, file)?;
+        let cast = Cast::new(mode, loaded.as_ref());
+        let config = match loaded {
+            Some(config) => config,
+            None => default_config()?,
+        };
+        let kit = TestKit::start(cast.world())
+            .await
+            .map_err(testkit_error("start"))?;
+        let folder = tempfile::Builder::new()
+            .prefix("oxygram-sandbox-")
+            .tempdir()
+            .map_err(|source| SandboxError::Io {
+                doing: "create a folder for the sandbox session",
+                source,
+            })?;
+        let config = cast.configure(config, folder.path());
+        let session = config.session_path();
+        kit.write_session_file(&session)
+            .await
+            .map_err(testkit_error("write the sandbox session"))?;
+        restrict_to_owner(&session);
+        let app = app.config(config).prompter(LocalPrompter);
+        Ok((app, Local { kit, cast, folder }))
+    }
+
+    /// Stops the local Telegram and deletes the session folder (stop the app first).
+    pub(crate) async fn shutdown(self) {
+        let Local { kit, folder, .. } = self;
+        kit.shutdown().await;
+        drop(folder);
+    }
+}
+
+/// A testkit error as the crate's error, saying what the sandbox was doing.
+pub(crate) fn testkit_error(
+    doing: &'static str,
+) -> impl FnOnce(oxygram_testkit::Error) -> crate::Error {
+    move |e| SandboxError::Testkit { doing, source: e }.into()
+}
+
+/// The session holds an auth key: keep it private like a real one (and spare the warning the
+/// session opener prints for readable files).
+fn restrict_to_owner(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// The login against the local Telegram needs nothing from a terminal: the configuration
+/// has it all.
+struct LocalPrompter;
+
+impl Prompter for LocalPrompter {
+    fn phone(&mut self) -> std::io::Result<Option<String>> {
+        Ok(None)
+    }
+
+    fn confirm_phone(&mut self, _phone: &str) -> std::io::Result<bool> {
+        Ok(true)
+    }
+
+    fn code(&mut self, _sent_via: &CodeDelivery) -> std::io::Result<Option<secrecy::SecretString>> {
+        Ok(None)
+    }
+
+    fn password(&mut self, _hint: Option<&str>) -> std::io::Result<Option<secrecy::SecretString>> {
+        Ok(None)
+    }
+
+    fn show(&mut self, message: &str) {
+        tracing::debug!("sandbox login: {message}");
+    }
+}
 
 /// The sandbox application's `api_id`.
 const API_ID: i32 = 94_575;

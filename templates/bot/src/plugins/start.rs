@@ -16,10 +16,26 @@ fn help_text() -> String {
     format!("{{project-name}} commands:\n{}", lines.join("\n"))
 }
 {% if account == "bot" %}
-/// Greets whoever starts the bot.
+/// Greets whoever starts the bot, with a button that says what it is.
 #[handler(command = "start", description = "Say hello")]
 async fn start(msg: Message) -> Result<()> {
-    msg.reply("Hello! I am {{project-name}}. Send /help to see what I can do.")
+    let about = ReplyMarkup::from_buttons(&[vec![Button::data("About", "about")]]);
+    msg.reply(
+        InputMessage::new()
+            .text("Hello! I am {{project-name}}. Send /help to see what I can do.")
+            .reply_markup(about),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A press on "About": the answer shows as a toast; the message stays as it is.
+#[handler(callback = "about")]
+async fn about(query: CallbackQuery) -> Result<()> {
+    query
+        .answer()
+        .text("{{project-name}}, made with oxygram")
+        .send()
         .await?;
     Ok(())
 }
