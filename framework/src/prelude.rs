@@ -30,8 +30,8 @@ pub use crate::handler::{BoxError, Propagation};
 /// The received message; its `reply`, `respond` and `forward_to` wait for the throttle.
 pub use crate::message::Message;
 pub use crate::peer_flood::{PeerFlood, PeerFloodExt};
-pub use crate::rpc_error::{TelegramError, TelegramErrorExt};
 pub use crate::plugin::{Plugin, PluginBuilder, PluginContext};
+pub use crate::rpc_error::{TelegramError, TelegramErrorExt};
 pub use oxygram_macros::handler;
 
 /// `Result<()>` in handlers: `?` works on any error type.

@@ -139,18 +139,16 @@ impl Config {
                 return Err(ConfigError::Unreadable {
                     path,
                     message: "this is a folder, not a TOML file".to_owned(),
-                }
-                .into());
+                });
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(ConfigError::NotFound { path }.into());
+                return Err(ConfigError::NotFound { path });
             }
             Err(e) => {
                 return Err(ConfigError::Unreadable {
                     path,
                     message: e.to_string(),
-                }
-                .into());
+                });
             }
         }
         let figment = Figment::from(Toml::file_exact(&path)).merge(env);
@@ -318,14 +316,14 @@ impl Config {
             return self
                 .figment
                 .extract_inner(key)
-                .map_err(|e| ConfigError::from_figment(key_first(e, key), &file).into());
+                .map_err(|e| ConfigError::from_figment(key_first(e, key), &file));
         }
         let empty = Figment::from(figment::providers::Serialized::defaults(Dict::new()));
         empty.extract().map_err(|mut e| {
             let mut path: Vec<String> = key.split('.').map(str::to_owned).collect();
             path.append(&mut e.path);
             e.path = path;
-            ConfigError::from_figment(e, &file).into()
+            ConfigError::from_figment(e, &file)
         })
     }
 

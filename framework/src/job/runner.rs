@@ -11,8 +11,8 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::Schedule;
-use crate::handler::{BoxError, BoxFuture};
 use crate::connectivity::Connectivity;
+use crate::handler::{BoxError, BoxFuture};
 
 /// One run of a job, with its context already bound.
 pub(crate) type JobRun = Arc<dyn Fn() -> BoxFuture<'static, Result<(), BoxError>> + Send + Sync>;

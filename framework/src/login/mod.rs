@@ -60,7 +60,11 @@ pub(crate) async fn log_in(
     let telegram = &ctx.config.telegram;
     let has_account = ctx.session.has_account().await;
     if !has_account && !interactive && telegram.bot_token.is_none() && telegram.phone.is_none() {
-        return Err(missing(ctx, "the phone number (or a bot token)", "telegram.phone").into());
+        return Err(missing(
+            ctx,
+            "the phone number (or a bot token)",
+            "telegram.phone",
+        ));
     }
 
     let authorized = is_authorized(ctx).await?;
@@ -141,8 +145,7 @@ async fn log_in_bot(ctx: &LoginContext<'_>, token: &SecretString) -> Result<User
             Err(LoginError::InvalidBotToken {
                 rpc: rpc_name(&e),
                 source_name: ctx.config.source_of("telegram.bot_token").to_string(),
-            }
-            .into())
+            })
         }
         Err(e) => Err(common_rpc_error(ctx, e, "log in with the bot token")),
     }
@@ -155,7 +158,6 @@ fn require_api_hash<'c>(ctx: &LoginContext<'c>) -> Result<&'c SecretString> {
             "api_hash (from https://my.telegram.org)",
             "telegram.api_hash",
         )
-        .into()
     })
 }
 
@@ -179,15 +181,13 @@ fn common_rpc_error(
         if rpc.is("FLOOD_WAIT") || rpc.is("FLOOD_PREMIUM_WAIT") || rpc.is("*_FLOOD_WAIT") {
             return LoginError::FloodWait {
                 seconds: rpc.value.unwrap_or(0),
-            }
-            .into();
+            };
         }
         if rpc.is("API_ID_INVALID") || rpc.is("API_ID_PUBLISHED_FLOOD") {
             return LoginError::ApiKeyRejected {
                 rpc: rpc.name.clone(),
                 source_name: ctx.config.source_of("telegram.api_id").to_string(),
-            }
-            .into();
+            };
         }
     }
     LoginError::Telegram {

@@ -53,7 +53,7 @@ pub(super) async fn log_in_user(ctx: &LoginContext<'_>, asker: &mut Asker<'_>) -
                         "PHONE_NUMBER_INVALID",
                     ));
                 }
-                None => return Err(missing(ctx, "the phone number", "telegram.phone").into()),
+                None => return Err(missing(ctx, "the phone number", "telegram.phone")),
             },
         };
         match send_code(ctx, &phone, api_hash).await {
@@ -99,7 +99,7 @@ pub(super) async fn log_in_user(ctx: &LoginContext<'_>, asker: &mut Asker<'_>) -
                             "PHONE_CODE_INVALID",
                         ));
                     }
-                    None => return Err(missing(ctx, "the login code", "telegram.code").into()),
+                    None => return Err(missing(ctx, "the login code", "telegram.code")),
                 }
             }
         };
@@ -108,7 +108,7 @@ pub(super) async fn log_in_user(ctx: &LoginContext<'_>, asker: &mut Asker<'_>) -
                 return complete_login(ctx, auth).await;
             }
             Ok(tl::enums::auth::Authorization::SignUpRequired(_)) => {
-                return Err(LoginError::SignUpRequired { phone }.into());
+                return Err(LoginError::SignUpRequired { phone });
             }
             Err(e) if e.is("PHONE_CODE_EXPIRED") => {
                 expired_codes += 1;
@@ -200,8 +200,7 @@ async fn check_password(ctx: &LoginContext<'_>, asker: &mut Asker<'_>) -> Result
                             ctx,
                             "the two-step verification password",
                             "telegram.password",
-                        )
-                        .into());
+                        ));
                     }
                 }
             }
@@ -235,8 +234,7 @@ async fn check_password(ctx: &LoginContext<'_>, asker: &mut Asker<'_>) -> Result
                 return Err(LoginError::Unexpected {
                     step: "the two-step verification password check",
                     detail: other.to_string(),
-                }
-                .into());
+                });
             }
         }
     }
@@ -275,8 +273,7 @@ async fn password_token(ctx: &LoginContext<'_>) -> Result<PasswordToken> {
         return Err(LoginError::Unexpected {
             step: "the two-step verification settings",
             detail: "the password parameters are incomplete".to_owned(),
-        }
-        .into());
+        });
     }
     Ok(PasswordToken::new(password))
 }
@@ -313,7 +310,7 @@ async fn send_code(
         }
         other => other?,
     };
-    let unsupported = |what| SendCodeFailure::Fatal(LoginError::Unsupported { what }.into());
+    let unsupported = |what| SendCodeFailure::Fatal(LoginError::Unsupported { what });
     match answer {
         tl::enums::auth::SentCode::Code(code) => Ok(SendCodeOutcome::Sent(SentCode {
             delivery: delivery_of(&code.r#type)
@@ -324,12 +321,11 @@ async fn send_code(
             tl::enums::auth::Authorization::Authorization(auth) => {
                 Ok(SendCodeOutcome::LoggedIn(Box::new(auth)))
             }
-            tl::enums::auth::Authorization::SignUpRequired(_) => Err(SendCodeFailure::Fatal(
-                LoginError::SignUpRequired {
+            tl::enums::auth::Authorization::SignUpRequired(_) => {
+                Err(SendCodeFailure::Fatal(LoginError::SignUpRequired {
                     phone: phone.to_owned(),
-                }
-                .into(),
-            )),
+                }))
+            }
         },
         tl::enums::auth::SentCode::PaymentRequired(_) => Err(unsupported("a paid subscription")),
     }
@@ -448,14 +444,12 @@ fn phone_error(
     if error.is("PHONE_NUMBER_UNOCCUPIED") {
         return LoginError::SignUpRequired {
             phone: phone.to_owned(),
-        }
-        .into();
+        };
     }
     if error.is("PHONE_NUMBER_BANNED") {
         return LoginError::PhoneBanned {
             phone: phone.to_owned(),
-        }
-        .into();
+        };
     }
     common_rpc_error(ctx, error, doing)
 }
@@ -473,7 +467,6 @@ fn rejected(
         source_name: ctx.config.source_of(key).to_string(),
         rpc: rpc.to_owned(),
     }
-    .into()
 }
 
 fn too_many(what: &'static str) -> LoginError {
@@ -481,9 +474,8 @@ fn too_many(what: &'static str) -> LoginError {
         what,
         attempts: MAX_ATTEMPTS,
     }
-    .into()
 }
 
 fn prompt_error(what: &'static str, source: std::io::Error) -> LoginError {
-    LoginError::Prompt { what, source }.into()
+    LoginError::Prompt { what, source }
 }

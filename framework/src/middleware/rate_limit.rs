@@ -79,7 +79,7 @@ impl RateLimit {
     fn admit(&self, user: i64, now: Instant) -> Admission {
         let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
         users.calls = users.calls.wrapping_add(1);
-        if users.calls % SWEEP_EVERY == 0 {
+        if users.calls.is_multiple_of(SWEEP_EVERY) {
             let per = self.per;
             users.tracks.retain(|_, track| {
                 track

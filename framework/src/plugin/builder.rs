@@ -21,7 +21,8 @@ pub(crate) struct ConfigLoader {
     pub(crate) type_id: TypeId,
     pub(crate) type_name: &'static str,
     #[allow(clippy::type_complexity)]
-    pub(crate) load: fn(&Config, &str) -> Result<Arc<dyn Any + Send + Sync>, crate::config::ConfigError>,
+    pub(crate) load:
+        fn(&Config, &str) -> Result<Arc<dyn Any + Send + Sync>, crate::config::ConfigError>,
 }
 
 /// A job as the plugin registered it.

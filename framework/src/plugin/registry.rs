@@ -59,7 +59,7 @@ pub enum PluginError {
         /// The registered type.
         type_name: &'static str,
         /// What is wrong, naming the file (or variable) and the key.
-        source: crate::config::ConfigError,
+        source: Box<crate::config::ConfigError>,
     },
     /// A job's schedule cannot work.
     #[error("plugin `{plugin}`, job `{job}`: {source}")]
@@ -226,7 +226,7 @@ impl Plugins {
                     (loader.load)(config, built.name).map_err(|source| PluginError::Config {
                         plugin: built.name,
                         type_name: loader.type_name,
-                        source,
+                        source: Box::new(source),
                     })?;
                 configs.insert((built.name.to_owned(), loader.type_id), value);
             }
@@ -372,10 +372,16 @@ mod tests {
         let on = |toml: &str| plugin_enabled("admin", &config(toml).plugins);
         assert!(on(""));
         assert!(on("[plugins]\ninclude = [\"admin\"]"));
-        assert!(on("[plugins]\ninclude = [\"admin ban\"]"), "one of its handlers");
+        assert!(
+            on("[plugins]\ninclude = [\"admin ban\"]"),
+            "one of its handlers"
+        );
         assert!(!on("[plugins]\ninclude = [\"echo\"]"));
         assert!(!on("[plugins]\nexclude = [\"admin\"]"));
-        assert!(on("[plugins]\nexclude = [\"admin ban\"]"), "one handler off, not the plugin");
+        assert!(
+            on("[plugins]\nexclude = [\"admin ban\"]"),
+            "one handler off, not the plugin"
+        );
     }
 
     #[test]
@@ -388,7 +394,10 @@ mod tests {
         })]);
         // Its section is not even read (it is missing here).
         let prepared = set
-            .prepare(&config("[plugins]\nexclude = [\"reminders\"]"), &States::default())
+            .prepare(
+                &config("[plugins]\nexclude = [\"reminders\"]"),
+                &States::default(),
+            )
             .unwrap();
         assert!(prepared.lifecycles.is_empty());
         assert!(prepared.states.get::<Counter>().is_none());
@@ -414,11 +423,17 @@ mod tests {
             p.config::<Settings>();
         })]);
         let err = set
-            .prepare(&config("[plugins.admin]\nowners = \"all\""), &States::default())
+            .prepare(
+                &config("[plugins.admin]\nowners = \"all\""),
+                &States::default(),
+            )
             .err()
             .unwrap()
             .to_string();
-        assert!(err.contains("plugin `admin`") && err.contains("Settings"), "{err}");
+        assert!(
+            err.contains("plugin `admin`") && err.contains("Settings"),
+            "{err}"
+        );
         assert!(err.contains("plugins.admin.owners"), "{err}");
         let err = set
             .prepare(&config(""), &States::default())
@@ -447,7 +462,14 @@ mod tests {
             .err()
             .unwrap();
         assert!(
-            matches!(err, PluginError::DuplicateState { first: "a", second: "b", .. }),
+            matches!(
+                err,
+                PluginError::DuplicateState {
+                    first: "a",
+                    second: "b",
+                    ..
+                }
+            ),
             "{err}"
         );
         let once = plugins(&[Test("a", |p| {
@@ -476,8 +498,14 @@ mod tests {
         let err = dup.prepare(&config(""), &States::default()).err().unwrap();
         assert!(matches!(err, PluginError::DuplicateJob { .. }), "{err}");
         let names = plugins(&[Test("a", |_| {}), Test("a", |_| {})]);
-        let err = names.prepare(&config(""), &States::default()).err().unwrap();
-        assert!(matches!(err, PluginError::DuplicateName { name: "a" }), "{err}");
+        let err = names
+            .prepare(&config(""), &States::default())
+            .err()
+            .unwrap();
+        assert!(
+            matches!(err, PluginError::DuplicateName { name: "a" }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -507,7 +535,10 @@ mod tests {
                 p.handlers([*HandlerSpec::registered().next().unwrap()]);
             }),
         ]);
-        let err = twice.prepare(&config(""), &States::default()).err().unwrap();
+        let err = twice
+            .prepare(&config(""), &States::default())
+            .err()
+            .unwrap();
         assert!(matches!(err, PluginError::DuplicateHandler { .. }), "{err}");
     }
 

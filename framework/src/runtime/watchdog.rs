@@ -29,8 +29,8 @@ use grammers_session::updates::UpdatesLike;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::connectivity::Connectivity;
 use super::short_updates::{FetchDifference, ShortUpdates};
+use crate::connectivity::Connectivity;
 
 /// The most updates moved from the connection to the stream in one go.
 const FORWARD_BATCH: usize = 64;
