@@ -8,28 +8,17 @@
 //! > /greet Ada Lovelace
 //! ```
 
-use oxygram::dispatch::bot_commands;
-use oxygram::handler;
-use oxygram::handler::HandlerSpec;
 use oxygram::prelude::*;
 
-/// Lists every command that has a description: the same list oxygram sends to Telegram for
-/// the bot's command menu.
+/// Lists every command that has a description: the `Commands` extractor is the menu oxygram
+/// sends to Telegram, so `[plugins] include/exclude` and the command prefix are respected.
 #[handler(commands = ["help", "start"], description = "List the commands")]
-async fn help(msg: Message) -> Result<()> {
-    let mut commands = bot_commands(HandlerSpec::registered());
-    commands.sort_by(|a, b| a.command.cmp(&b.command));
-    let lines: Vec<String> = commands
-        .iter()
-        .map(|c| format!("/{} - {}", c.command, c.description))
-        .collect();
-    msg.reply(format!("Commands:\n{}", lines.join("\n")))
-        .await?;
-    Ok(())
+async fn help(commands: Commands) -> String {
+    format!("Commands:\n{}", commands.help())
 }
 
 /// `/roll 2 6`: arguments are parsed into the tuple's types; `/roll x` gets a usage reply
-/// (`Usage: /roll <u8> <u32>`) without this function running.
+/// (`Usage: /roll <count> <sides>`, named after the pattern below) without this function running.
 #[handler(command = "roll", description = "Roll dice: /roll <count> <sides>")]
 async fn roll(msg: Message, Args((count, sides)): Args<(u8, u32)>) -> Result<()> {
     if count == 0 || sides == 0 {

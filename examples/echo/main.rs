@@ -5,7 +5,6 @@
 //! printf '/start\nhello\n' | cargo run --example echo -- --sandbox
 //! ```
 
-use oxygram::handler;
 use oxygram::prelude::*;
 
 /// Greets whoever starts the bot.

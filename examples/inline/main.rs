@@ -7,7 +7,6 @@
 //! ```
 
 use oxygram::grammers::update::Article;
-use oxygram::handler;
 use oxygram::prelude::*;
 
 /// Offers the query back in three styles.

@@ -7,8 +7,6 @@
 //! > :press Close    (deletes the message)
 //! ```
 
-use oxygram::grammers::message::{Button, InputMessage, ReplyMarkup};
-use oxygram::handler;
 use oxygram::prelude::*;
 
 /// The counter message: its text and the buttons that change it.

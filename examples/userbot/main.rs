@@ -14,7 +14,6 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use oxygram::handler;
 use oxygram::prelude::*;
 
 /// Messages seen from others, shared between handlers through `State`.

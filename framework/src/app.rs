@@ -286,6 +286,7 @@ impl App {
             setup.handlers = self.handlers.clone();
             setup.session = Some(handle.session.clone());
             setup.middleware = self.middleware.clone();
+            setup.middleware.extend(plugins.middleware.iter().cloned());
             setup.plugins = std::mem::take(&mut plugins.dispatch);
             let dispatcher = Dispatcher::new(setup)?;
             #[cfg(feature = "testing")]

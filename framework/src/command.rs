@@ -80,6 +80,15 @@ impl CommandParser {
     }
 }
 
+/// One entry of the bot's command menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotCommand {
+    /// The command, without `/`.
+    pub command: String,
+    /// What it does.
+    pub description: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

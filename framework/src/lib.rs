@@ -85,3 +85,6 @@ pub use oxygram_macros::handler;
 pub use peer_flood::{PeerFlood, PeerFloodExt};
 pub use rpc_error::{TelegramError, TelegramErrorExt};
 pub use throttle::Throttle;
+/// The `tracing` crate oxygram logs with, re-exported: `oxygram::tracing::info!(..)` in
+/// handlers lands in the same subscriber, `[log]` and `RUST_LOG` included.
+pub use tracing;

@@ -11,6 +11,7 @@
 //! ```
 
 pub use grammers_client::message::{Button, InputMessage, ReplyMarkup};
+pub use grammers_client::peer::{Peer, User};
 pub use grammers_client::tl;
 pub use grammers_client::update::{
     CallbackQuery, InlineQuery, InlineSend, MessageDeletion, Update,
@@ -20,9 +21,9 @@ pub use grammers_client::update::{
 pub use crate::client::Client;
 pub use crate::context::{Me, UpdateContext};
 pub use crate::extract::{
-    Args, BotStopped, CallbackData, Captures, Chat, ChatMemberUpdated, CommandArgs, FromUpdate,
-    JoinRequest, JoinedVia, MemberStatus, PluginConfig, RawUpdate, Rejection, Sender,
-    ServiceAction, State, Text,
+    Args, BotStopped, CallbackData, Captures, Chat, ChatId, ChatMemberUpdated, CommandArgs,
+    Commands, FromUpdate, JoinRequest, JoinedVia, MemberStatus, PluginConfig, RawUpdate, Rejection,
+    Sender, ServiceAction, State, Text,
 };
 pub use crate::filters::{self, Filter, UserRef};
 pub use crate::flood::{FloodWait, FloodWaitExt};

@@ -32,9 +32,9 @@ pub const fn require_answer_kind(answers: bool, kind: Kind, message: &'static st
 /// The builtin filters the macro maps single-segment names to, plus `user(..)`/`chat(..)`.
 pub mod filters {
     pub use crate::filters::builtin::{
-        animation, audio, bot, caption, channel, chat, contact, dice, document, forwarded, group,
-        incoming, location, me, media, mentioned, outgoing, photo, poll, private, reply, service,
-        sticker, text, user, venue, via_bot, video, video_note, voice,
+        animation, audio, bot, caption, channel, chat, command, contact, dice, document, forwarded,
+        group, incoming, location, me, media, mentioned, outgoing, photo, poll, private, reply,
+        service, sticker, text, user, venue, via_bot, video, video_note, voice,
     };
 }
 

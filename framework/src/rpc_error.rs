@@ -247,6 +247,15 @@ impl TelegramErrorExt for crate::Error {
     }
 }
 
+/// `failure.error.telegram_error()` in `on_error`: Telegram's answer in the error the handler
+/// returned.
+impl TelegramErrorExt for crate::handler::HandlerError {
+    fn rpc_error(&self) -> Option<&RpcError> {
+        let returned: &(dyn StdError + 'static) = self.returned()?;
+        crate::error_chain::invocation_error(returned).and_then(rpc_of)
+    }
+}
+
 impl TelegramErrorExt for dyn StdError + 'static {
     fn rpc_error(&self) -> Option<&RpcError> {
         crate::error_chain::invocation_error(self).and_then(rpc_of)

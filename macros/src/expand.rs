@@ -197,6 +197,9 @@ fn registration(
     if options.outgoing {
         push(quote_spanned!(generated()=> outgoing(true)));
     }
+    if let Some(names) = &handler_fn.usage_names {
+        push(quote_spanned!(generated()=> usage(&[#(#names),*])));
+    }
     // `file!()`/`line!()` spanned on the name point at the function, not at the attribute.
     let file = quote_spanned!(fn_ident.span()=> ::std::file!());
     let line = quote_spanned!(fn_ident.span()=> ::std::line!());

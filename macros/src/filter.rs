@@ -45,6 +45,7 @@ pub(crate) const BUILTIN_FILTERS: &[&str] = &[
     "mentioned",
     "via_bot",
     "service",
+    "command",
 ];
 
 const OPERATORS: &str = "filters combine with `&` (and), `|` (or), `!` (not) and parentheses";

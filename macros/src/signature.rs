@@ -19,6 +19,9 @@ pub(crate) struct HandlerFn<'a> {
     pub(crate) return_span: Span,
     /// The written return type, if any.
     pub(crate) return_type: Option<&'a Type>,
+    /// The names an `Args((a, b)): Args<..>` argument destructures into, for the usage
+    /// reply (`Usage: /roll <n> <sides>`).
+    pub(crate) usage_names: Option<Vec<String>>,
 }
 
 /// Checks the function's signature, recording every problem in `errors`.
@@ -70,6 +73,7 @@ pub(crate) fn analyze<'a>(func: &'a ItemFn, errors: &mut Errors) -> HandlerFn<'a
     }
 
     let mut arg_types = Vec::with_capacity(sig.inputs.len());
+    let mut usage_names = None;
     for input in &sig.inputs {
         match input {
             FnArg::Receiver(receiver) => errors.push(Error::new_spanned(
@@ -79,6 +83,9 @@ pub(crate) fn analyze<'a>(func: &'a ItemFn, errors: &mut Errors) -> HandlerFn<'a
             )),
             FnArg::Typed(typed) => {
                 check_arg_type(&typed.ty, errors);
+                if usage_names.is_none() {
+                    usage_names = args_names(&typed.pat, &typed.ty);
+                }
                 arg_types.push(&*typed.ty);
             }
         }
@@ -93,7 +100,34 @@ pub(crate) fn analyze<'a>(func: &'a ItemFn, errors: &mut Errors) -> HandlerFn<'a
         arg_types,
         return_span,
         return_type,
+        usage_names,
     }
+}
+
+/// `Args((n, sides)): Args<..>` → `["n", "sides"]`; `Args(n): Args<u8>` → `["n"]`; anything
+/// else (a plain `args: Args<..>`, `_` parts) → `None`, and the usage reply names the types.
+fn args_names(pat: &syn::Pat, ty: &Type) -> Option<Vec<String>> {
+    let Type::Path(path) = ty else { return None };
+    if path.path.segments.last()?.ident != "Args" {
+        return None;
+    }
+    let syn::Pat::TupleStruct(tuple_struct) = pat else {
+        return None;
+    };
+    let inner = tuple_struct.elems.first()?;
+    let idents: Vec<&syn::Pat> = match inner {
+        syn::Pat::Tuple(tuple) => tuple.elems.iter().collect(),
+        single => vec![single],
+    };
+    idents
+        .into_iter()
+        .map(|pat| match pat {
+            syn::Pat::Ident(ident) => {
+                Some(ident.ident.to_string().trim_start_matches("r#").to_owned())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Catches argument types that can never be extractors, with a more precise message than the

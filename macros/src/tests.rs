@@ -50,9 +50,16 @@ fn expansion_matches_the_contract() {
         quote!(command = "roll", description = "Roll dice", group = 1),
         item.clone(),
     );
+    let message_kind = "this handler receives `message` updates, and the extractor `Message` never works for them, so the handler would never run: use an extractor of this kind, or change the kind";
+    let args_kind = "this handler receives `message` updates, and the extractor `Args<(u8,u32)>` never works for them, so the handler would never run: use an extractor of this kind, or change the kind";
+    let answer = "a `message` handler has nothing to answer, so it cannot return an answer (`Result<()>`): send with the client instead, and return `()` or `Result<()>`";
     let expected = quote! {
         #[allow(clippy::unused_async)]
         #item
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        struct roll {}
+
         #[doc(hidden)]
         const _: () = {
             use ::oxygram::__private as __o;
@@ -68,7 +75,7 @@ fn expansion_matches_the_contract() {
                         ::std::result::Result::Ok(value) => value,
                         ::std::result::Result::Err(rejection) => return __o::Outcome::rejected(rejection),
                     };
-                    __o::IntoOutcome::into_outcome(roll(__arg0, __arg1).await)
+                    __o::IntoOutcome::into_outcome(roll(__arg0, __arg1).await, &cx).await
                 })
             }
 
@@ -84,22 +91,25 @@ fn expansion_matches_the_contract() {
                 ::std::result::Result::Ok(())
             }
 
+            const _: () = __o::require_extractor_kind(<Message as __o::FromUpdate>::KINDS, __o::Kind::NewMessage, #message_kind);
+            const _: () = __o::require_extractor_kind(<Args<(u8, u32)> as __o::FromUpdate>::KINDS, __o::Kind::NewMessage, #args_kind);
+            const _: () = __o::require_answer_kind(<Result<()> as __o::IntoOutcome>::ANSWERS, __o::Kind::NewMessage, #answer);
+
+            impl __o::Handler for roll {
+                const SPEC: __o::HandlerSpec = __o::HandlerSpec::builder("roll", __o::Kind::NewMessage, __call)
+                    .module_path(::std::module_path!())
+                    .filter(__filter)
+                    .check(__check)
+                    .description("Roll dice")
+                    .trigger(__o::Trigger::Commands(&["roll"]))
+                    .group(1i32)
+                    .usage(&["n", "sides"])
+                    .location(::std::file!(), ::std::line!())
+                    .build();
+            }
+
             __o::inventory::submit! {
-                __o::HandlerSpec {
-                    name: "roll",
-                    module_path: ::std::module_path!(),
-                    plugin: ::std::option::Option::None,
-                    kind: __o::Kind::NewMessage,
-                    trigger: __o::Trigger::Commands(&["roll"]),
-                    filter: __filter,
-                    group: 1i32,
-                    description: ::std::option::Option::Some("Roll dice"),
-                    outgoing: false,
-                    file: ::std::file!(),
-                    line: ::std::line!(),
-                    check: __check,
-                    call: __call,
-                }
+                <roll as __o::Handler>::SPEC
             }
         };
     };
@@ -116,15 +126,15 @@ fn handler_without_arguments_uses_underscored_parameters() {
     )
     .to_string();
     assert!(
-        expanded.contains("fn __call (_cx : __o :: UpdateContext)"),
-        "{expanded}"
+        expanded.contains("fn __call (cx : __o :: UpdateContext)"),
+        "the context is read by the answer: {expanded}"
     );
     assert!(
         expanded.contains("_startup : & __o :: StartupContext"),
         "{expanded}"
     );
     assert!(expanded.contains("__o :: Kind :: Raw"), "{expanded}");
-    assert!(expanded.contains("__o :: Trigger :: None"), "{expanded}");
+    assert!(!expanded.contains(". trigger ("), "no trigger: {expanded}");
 }
 
 #[test]
@@ -144,19 +154,19 @@ fn options_fill_the_spec() {
         expanded.contains(r#"__o :: Trigger :: Commands (& ["start" , "help"])"#),
         "{expanded}"
     );
+    assert!(expanded.contains(r#". plugin ("admin")"#), "{expanded}");
     assert!(
-        expanded.contains(r#"plugin : :: std :: option :: Option :: Some ("admin")"#),
+        expanded.contains(r#"HandlerSpec :: builder ("greet""#),
         "{expanded}"
     );
-    assert!(expanded.contains(r#"name : "greet""#), "{expanded}");
-    assert!(expanded.contains("outgoing : true"), "{expanded}");
-    assert!(expanded.contains("group : - 3i32"), "{expanded}");
+    assert!(expanded.contains(". outgoing (true)"), "{expanded}");
+    assert!(expanded.contains(". group (- 3i32)"), "{expanded}");
 }
 
 #[test]
 fn group_may_name_a_constant() {
     let expanded = expand(quote!(message, group = groups::LATE), echo()).to_string();
-    assert!(expanded.contains("group : groups :: LATE ,"), "{expanded}");
+    assert!(expanded.contains(". group (groups :: LATE)"), "{expanded}");
 }
 
 #[test]
@@ -220,10 +230,14 @@ fn triggers_imply_their_kind() {
             expanded.contains(&format!("__o :: Kind :: {kind}")),
             "{expanded}"
         );
-        assert!(
-            expanded.contains(&format!("__o :: Trigger :: {trigger}")),
-            "{expanded}"
-        );
+        if trigger == "None" {
+            assert!(!expanded.contains(". trigger ("), "{expanded}");
+        } else {
+            assert!(
+                expanded.contains(&format!("__o :: Trigger :: {trigger}")),
+                "{expanded}"
+            );
+        }
     }
 }
 
@@ -588,4 +602,53 @@ fn non_functions_are_refused() {
         error.starts_with("#[handler] goes on an `async fn`"),
         "{error}"
     );
+}
+
+#[test]
+fn a_renamed_crate_is_named_in_the_expansion() {
+    let expanded = expand(quote!(message, crate = "my_oxygram"), echo()).to_string();
+    assert!(
+        expanded.contains("use my_oxygram :: __private as __o"),
+        "{expanded}"
+    );
+    assert!(!expanded.contains(":: oxygram :: __private"), "{expanded}");
+    let error = single_error(quote!(message, crate = "my oxygram"), echo());
+    assert!(
+        error.contains("`crate = \"my oxygram\"` is not a path"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_string_argument_suggests_the_extractors_meant() {
+    let error = single_error(
+        quote!(command = "echo"),
+        quote!(
+            async fn echo(text: String) {}
+        ),
+    );
+    assert!(
+        error.contains("take `Text` for the message text") && error.contains("`Args<String>`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn destructured_args_name_the_usage() {
+    let named = |item: TokenStream| expand(quote!(command = "roll"), item).to_string();
+    let expanded = named(quote!(
+        async fn roll(Args((count, sides)): Args<(u8, u32)>) {}
+    ));
+    assert!(
+        expanded.contains(r#". usage (& ["count" , "sides"])"#),
+        "{expanded}"
+    );
+    let expanded = named(quote!(
+        async fn roll(Args(name): Args<String>) {}
+    ));
+    assert!(expanded.contains(r#". usage (& ["name"])"#), "{expanded}");
+    let expanded = named(quote!(
+        async fn roll(args: Args<(u8, u32)>) {}
+    ));
+    assert!(!expanded.contains(". usage ("), "{expanded}");
 }

@@ -30,13 +30,13 @@ async fn bad_arguments_get_a_usage_reply_and_nothing_else() {
     let app = DslApp::start(r#"include = ["dice", "echo"]"#, "").await;
     let usage = app.ask("alice", "/roll abc").await;
     assert!(
-        usage.starts_with("Usage: /roll <u8> <u32>\nargument 1 `abc` is not a valid u8"),
+        usage.starts_with("Usage: /roll <n> <sides>\nargument 1 `abc` is not a valid u8"),
         "{usage}"
     );
     let usage = app.ask("alice", "/roll 2").await;
     assert_eq!(
         usage,
-        "Usage: /roll <u8> <u32>\nmissing argument 2 (expected 2)"
+        "Usage: /roll <n> <sides>\nmissing argument 2 (expected 2)"
     );
     // The catch-all in the same group did not answer `/roll abc`: the next reply is for this.
     assert_eq!(app.ask("alice", "next").await, "you said: next");

@@ -42,7 +42,7 @@ fn commands_parse_typed_arguments_and_generate_help() {
             "/help - List the commands",
             "/roll - Roll dice: /roll <count> <sides>",
             "@oxygram_bot: Rolled 2d6: best case 12",
-            "@oxygram_bot: Usage: /roll <u8> <u32>",
+            "@oxygram_bot: Usage: /roll <count> <sides>",
             "argument 1 `two` is not a valid u8",
             "@oxygram_bot: Hello, Ada Lovelace!",
         ],

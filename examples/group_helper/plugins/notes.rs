@@ -49,7 +49,7 @@ async fn save(
     config: PluginConfig<NotesConfig>,
     notes: State<Notes>,
 ) -> Result<()> {
-    let chat = msg.peer_id().bare_id_unchecked();
+    let ChatId(chat) = ChatId::of(msg.peer_id());
     let saved = {
         let mut all = notes.by_chat.lock().unwrap_or_else(|e| e.into_inner());
         let here = all.entry(chat).or_default();
@@ -72,7 +72,7 @@ async fn save(
 /// `/get rules`.
 #[handler(command = "get", description = "Show a note: /get <name>")]
 async fn get(msg: Message, Args(name): Args<String>, notes: State<Notes>) -> Result<()> {
-    let chat = msg.peer_id().bare_id_unchecked();
+    let ChatId(chat) = ChatId::of(msg.peer_id());
     let note = {
         let all = notes.by_chat.lock().unwrap_or_else(|e| e.into_inner());
         all.get(&chat).and_then(|here| here.get(&name)).cloned()

@@ -73,7 +73,7 @@ async fn warn(
             .await?;
         return Ok(());
     };
-    let chat = msg.peer_id().bare_id_unchecked();
+    let ChatId(chat) = ChatId::of(msg.peer_id());
     let count = {
         let mut map = warnings.counts.lock().unwrap_or_else(|e| e.into_inner());
         let count = map.entry((chat, name.clone())).or_default();
@@ -95,7 +95,7 @@ async fn warn(
 /// `/warnings`: everyone warned in this chat.
 #[handler(command = "warnings", description = "List the warnings in this chat")]
 async fn list(msg: Message, warnings: State<Warnings>) -> Result<()> {
-    let chat = msg.peer_id().bare_id_unchecked();
+    let ChatId(chat) = ChatId::of(msg.peer_id());
     let lines: Vec<String> = {
         let map = warnings.counts.lock().unwrap_or_else(|e| e.into_inner());
         map.iter()

@@ -41,6 +41,9 @@ pub(crate) struct Shared {
     /// The app's throttle of outgoing messages (`[throttle]`).
     pub(crate) throttle: crate::throttle::Throttle,
     pub(crate) session: Option<Arc<ErasedSession>>,
+    /// The command menu of the enabled handlers (what `bots.setBotCommands` gets), set once
+    /// the router is built; the [`Commands`](crate::extract::Commands) extractor reads it.
+    pub(crate) menu: std::sync::OnceLock<Vec<crate::command::BotCommand>>,
     /// `PluginConfig<T>` values deserialized at startup, keyed by plugin and type.
     pub(crate) plugin_configs: HashMap<(String, TypeId), Arc<dyn Any + Send + Sync>>,
     /// The names of the app's plugin values (registered plugins even without handlers).

@@ -6,14 +6,7 @@ use grammers_client::{Client, InvocationError, tl};
 
 use crate::handler::{HandlerSpec, Trigger};
 
-/// One entry of the bot's command menu.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BotCommand {
-    /// The command, without `/`.
-    pub command: String,
-    /// What it does.
-    pub description: String,
-}
+pub use crate::command::BotCommand;
 
 /// The command menu for these handlers: each command of a handler with a `description`,
 /// first occurrence wins, in the given order.

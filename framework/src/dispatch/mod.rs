@@ -217,10 +217,17 @@ impl Dispatcher {
             parser,
             throttle,
             session,
+            menu: std::sync::OnceLock::new(),
             plugin_configs: plugins.configs,
             plugin_values: plugins.names,
         };
         let (router, registered) = Router::build(specs, shared, on_error, middleware)?;
+        // The menu of what is enabled, for the `Commands` extractor: the same list the bot
+        // sends to Telegram.
+        let _ = router
+            .shared
+            .menu
+            .set(bot_commands(router.entries().iter().map(|e| &e.spec)));
         table::log_startup_table(&registered, explicit);
         let router = Arc::new(router);
         let scheduler = Scheduler::new(Arc::clone(&router), max_in_flight);

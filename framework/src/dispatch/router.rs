@@ -367,7 +367,7 @@ impl Router {
                 Outcome::Rejected(rejection) => {
                     if rejection.is_usage() {
                         done_group = Some(entry.spec.group);
-                        Box::pin(self.reply_usage(&cx, &rejection)).await;
+                        Box::pin(self.reply_usage(&cx, &rejection, entry.spec.usage)).await;
                     } else {
                         tracing::trace!(
                             handler = entry.spec.name,
@@ -430,12 +430,17 @@ impl Router {
         }
     }
 
-    async fn reply_usage(&self, cx: &UpdateContext, rejection: &crate::extract::Rejection) {
+    async fn reply_usage(
+        &self,
+        cx: &UpdateContext,
+        rejection: &crate::extract::Rejection,
+        names: &[&str],
+    ) {
         let (Some(message), Some(command)) = (cx.message(), cx.command()) else {
             return;
         };
         let written = format!("{}{}", command.prefix, command.name);
-        let Some(text) = rejection.usage_reply(&written) else {
+        let Some(text) = rejection.usage_reply_named(&written, names) else {
             return;
         };
         tracing::debug!(handler = cx.handler_name(), %rejection, "replying with usage");

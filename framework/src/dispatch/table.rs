@@ -75,7 +75,6 @@ pub(crate) fn log_startup_table(handlers: &[RegisteredHandler], explicit: bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filters::Filter;
     use crate::handler::{HandlerSpec, Kind, Outcome, Trigger};
 
     fn call(_: crate::context::UpdateContext) -> crate::handler::BoxFuture<'static, Outcome> {
@@ -90,21 +89,12 @@ mod tests {
         enabled: bool,
     ) -> RegisteredHandler {
         RegisteredHandler {
-            spec: HandlerSpec {
-                name,
-                module_path: "bot::plugins::x",
-                plugin: None,
-                kind: Kind::NewMessage,
-                trigger,
-                filter: Filter::always,
-                group,
-                description: None,
-                outgoing: false,
-                file: "x.rs",
-                line: 1,
-                check: HandlerSpec::no_check,
-                call,
-            },
+            spec: HandlerSpec::builder(name, Kind::NewMessage, call)
+                .module_path("bot::plugins::x")
+                .trigger(trigger)
+                .group(group)
+                .location("x.rs", 1)
+                .build(),
             plugin,
             enabled,
         }

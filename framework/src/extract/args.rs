@@ -14,7 +14,9 @@ use crate::context::UpdateContext;
 /// Arguments are split on whitespace. A trailing `String` in a tuple takes the rest of the
 /// text, spaces included (`Args<(i64, String)>` on `/ban 42 spamming links` gives
 /// `(42, "spamming links")`); otherwise the number of arguments must match. On a mismatch the
-/// user gets a usage reply such as `Usage: /roll <u8> <u32>` (see [`crate::extract`]).
+/// user gets a usage reply such as `Usage: /roll <count> <sides>` (the names of an
+/// `Args((count, sides))` pattern, or the types, `<u8> <u32>`, without one; see
+/// [`crate::extract`]).
 ///
 /// ```
 /// use oxygram::extract::Args;

@@ -11,7 +11,7 @@
 //! The handler does not run. What happens next depends on the rejection:
 //! - [`Rejection::usage`] (e.g. `/roll abc` for `Args<(u8, u32)>`): the command was meant for
 //!   this handler but its arguments are wrong, so the dispatcher replies with a short usage
-//!   message (`Usage: /roll <u8> <u32>` and what was wrong) and the update counts as handled
+//!   message (`Usage: /roll <count> <sides>`, named after the `Args((count, sides))` pattern, and what was wrong) and the update counts as handled
 //!   by this group.
 //! - [`Rejection::mismatch`] (e.g. `Message` requested on a callback query, a sender that is
 //!   not in the peer cache): the update is not for this handler, and the next handler of the
@@ -29,7 +29,9 @@
 //! | [`Update`](grammers_client::update::Update) | the whole update |
 //! | [`RawUpdate<T>`] | the raw TL update, or one typed variant of it |
 //! | [`Client`](grammers_client::Client) | the client, to call Telegram |
-//! | [`Chat`] / [`Sender`] | the chat and who caused the update |
+//! | [`Chat`] / [`Sender`] | the chat and who caused the update (grammers' `Peer`: `name()`, `username()`, `id()`) |
+//! | [`ChatId`] | the chat's id as the Bot API numbers it (`-100…` for supergroups) |
+//! | [`Commands`] | the command menu of the enabled handlers, for a `/help` |
 //! | [`Text`] / [`CommandArgs`] | the message text / the command's raw argument string |
 //! | [`Args<T>`] | the command's arguments parsed with `FromStr` |
 //! | [`Captures`] | the regex trigger's captures |
@@ -47,7 +49,9 @@ mod args;
 mod bot_stopped;
 mod callback;
 mod captures;
+mod chat_id;
 mod chat_member;
+mod commands;
 mod join_request;
 mod plugin_config;
 mod rejection;
@@ -62,7 +66,9 @@ pub use args::{Args, ParseArgs};
 pub use bot_stopped::BotStopped;
 pub use callback::CallbackData;
 pub use captures::Captures;
+pub use chat_id::ChatId;
 pub use chat_member::{ChatMemberUpdated, MemberStatus};
+pub use commands::Commands;
 pub use join_request::{JoinRequest, JoinRequestError};
 #[allow(deprecated)]
 pub use plugin_config::{Config, PluginConfig};
@@ -99,7 +105,7 @@ use crate::context::UpdateContext;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an extractor, so it cannot be a #[handler] argument",
     label = "this type does not implement `FromUpdate`",
-    note = "extractors: Message, CallbackQuery, InlineQuery, InlineSend, MessageDeletion, Update, RawUpdate<T>, Client, Chat, Sender, Text, CommandArgs, Args<T>, Captures, CallbackData<T>, State<T>, PluginConfig<T>, Me, ServiceAction, ChatMemberUpdated, JoinRequest, BotStopped, Option<T>",
+    note = "extractors: Message, CallbackQuery, InlineQuery, InlineSend, MessageDeletion, Update, RawUpdate<T>, Client, Chat, ChatId, Sender, Text, CommandArgs, Commands, Args<T>, Captures, CallbackData<T>, State<T>, PluginConfig<T>, Me, ServiceAction, ChatMemberUpdated, JoinRequest, BotStopped, Option<T>",
     note = "implement `oxygram::extract::FromUpdate` to make your own type an extractor"
 )]
 pub trait FromUpdate: Sized {

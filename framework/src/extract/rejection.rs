@@ -40,8 +40,24 @@ impl Rejection {
 
     /// The usage message to send back, for a command written as `command` (with prefix).
     pub fn usage_reply(&self, command: &str) -> Option<String> {
+        self.usage_reply_named(command, &[])
+    }
+
+    /// [`usage_reply`](Self::usage_reply), naming the arguments `names` (`<n> <sides>`) when
+    /// there is one name for each expected argument, instead of their types.
+    pub fn usage_reply_named(&self, command: &str, names: &[&str]) -> Option<String> {
         match &self.kind {
             RejectionKind::Usage { expected, problem } => {
+                let parts = expected.split_whitespace().count();
+                let expected = if !names.is_empty() && names.len() == parts {
+                    names
+                        .iter()
+                        .map(|name| format!("<{name}>"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                } else {
+                    expected.clone()
+                };
                 Some(format!("Usage: {command} {expected}\n{problem}"))
             }
             RejectionKind::Mismatch(_) => None,

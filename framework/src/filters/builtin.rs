@@ -44,6 +44,7 @@ pub(crate) enum Builtin {
     Mentioned,
     ViaBot,
     Service,
+    Command,
 }
 
 /// A private chat (with a user or a bot).
@@ -102,6 +103,10 @@ pub const mentioned: Filter = Filter::builtin(Builtin::Mentioned);
 pub const via_bot: Filter = Filter::builtin(Builtin::ViaBot);
 /// A service message (joins, leaves, pins, title changes, ...).
 pub const service: Filter = Filter::builtin(Builtin::Service);
+/// A command addressed to this account, whichever it is (`/start`, `/help@ThisBot`, with the
+/// app's `[dispatch] command_prefixes`): the "any command" filter, e.g. `filter = !command`
+/// for a catch-all that leaves commands alone.
+pub const command: Filter = Filter::builtin(Builtin::Command);
 
 /// Sent by (or pressed by, or queried by) one of `users`: ids and usernames mixed.
 ///
@@ -165,6 +170,7 @@ impl Builtin {
             Builtin::Mentioned => "mentioned",
             Builtin::ViaBot => "via_bot",
             Builtin::Service => "service",
+            Builtin::Command => "command",
         }
     }
 
@@ -211,6 +217,7 @@ impl Builtin {
             Builtin::Service => cx
                 .message()
                 .is_some_and(|m| matches!((**m).raw, tl::enums::Message::Service(_))),
+            Builtin::Command => cx.command().is_some(),
         }
     }
 }

@@ -71,6 +71,7 @@ pub struct HandlerSpec {
     pub(crate) line: u32,
     pub(crate) check: CheckFn,
     pub(crate) call: CallFn,
+    pub(crate) usage: &'static [&'static str],
 }
 
 inventory::collect!(HandlerSpec);
@@ -97,6 +98,7 @@ impl HandlerBuilder {
             line: 0,
             check: HandlerSpec::no_check,
             call,
+            usage: &[],
         })
     }
 
@@ -146,6 +148,13 @@ impl HandlerBuilder {
     pub const fn location(mut self, file: &'static str, line: u32) -> Self {
         self.0.file = file;
         self.0.line = line;
+        self
+    }
+
+    /// The names of the command's arguments, for the usage reply (`Usage: /roll <n> <sides>`
+    /// rather than the types); the macro takes them from an `Args((n, sides))` pattern.
+    pub const fn usage(mut self, names: &'static [&'static str]) -> Self {
+        self.0.usage = names;
         self
     }
 

@@ -78,8 +78,8 @@ pub struct PluginBuilder {
     pub(crate) on_startup: Vec<Hook>,
     pub(crate) on_shutdown: Vec<Hook>,
     pub(crate) jobs: Vec<JobDef>,
-    // Middleware registered by a plugin goes here (the app's middleware chain takes it when
-    // the plugin is enabled), next to its handlers.
+    /// Middleware the plugin brings; they run after the app's own, in plugin order.
+    pub(crate) middleware: Vec<Arc<dyn crate::middleware::Middleware>>,
 }
 
 fn hook<F, Fut>(f: F) -> Hook
@@ -97,10 +97,19 @@ impl PluginBuilder {
             handlers: None,
             states: Vec::new(),
             configs: Vec::new(),
+            middleware: Vec::new(),
             on_startup: Vec::new(),
             on_shutdown: Vec::new(),
             jobs: Vec::new(),
         }
+    }
+
+    /// Adds a middleware around every update's handling while the plugin is enabled; it
+    /// runs inside the app's own middleware (registered with `App::middleware`), after those
+    /// of plugins added before this one (see [`crate::middleware`]).
+    pub fn middleware(&mut self, middleware: impl crate::middleware::Middleware) -> &mut Self {
+        self.middleware.push(Arc::new(middleware));
+        self
     }
 
     /// The plugin's name.

@@ -121,6 +121,8 @@ pub(crate) struct Prepared {
     pub(crate) states: States,
     pub(crate) dispatch: DispatchPlugins,
     pub(crate) lifecycles: Vec<Lifecycle>,
+    /// The enabled plugins' middleware, in plugin order.
+    pub(crate) middleware: Vec<Arc<dyn crate::middleware::Middleware>>,
 }
 
 /// The handler's identity: a `#[handler]` fn is one declaration.
@@ -206,6 +208,7 @@ impl Plugins {
         let mut owners: HashMap<TypeId, &'static str> = HashMap::new();
         let mut configs = PluginConfigs::new();
         let mut lifecycles = Vec::new();
+        let mut middleware = Vec::new();
         for built in &self.built {
             if !plugin_enabled(built.name, &config.plugins) {
                 tracing::debug!(plugin = built.name, "plugin switched off in [plugins]");
@@ -249,6 +252,7 @@ impl Plugins {
                 }
                 jobs.push((job.name.clone(), schedule, Arc::clone(&job.run)));
             }
+            middleware.extend(built.middleware.iter().cloned());
             lifecycles.push(Lifecycle {
                 plugin: built.name,
                 on_startup: built.on_startup.clone(),
@@ -265,6 +269,7 @@ impl Plugins {
                 configs,
             },
             lifecycles,
+            middleware,
         })
     }
 }

@@ -1,19 +1,11 @@
 //! The `start` plugin: a greeting and a help text.
 
-use oxygram::dispatch::bot_commands;
-use oxygram::handler;
-use oxygram::handler::HandlerSpec;
 use oxygram::prelude::*;
 
-/// "/cmd - description" for every command with a description, sorted.
-fn help_text() -> String {
-    let mut commands = bot_commands(HandlerSpec::registered());
-    commands.sort_by(|a, b| a.command.cmp(&b.command));
-    let lines: Vec<String> = commands
-        .iter()
-        .map(|c| format!("{% if account == "bot" %}/{% else %}.{% endif %}{} - {}", c.command, c.description))
-        .collect();
-    format!("{{project-name}} commands:\n{}", lines.join("\n"))
+/// "/cmd - description" for every command of the menu (the enabled handlers with a
+/// description), sorted, with the configured prefix.
+fn help_text(commands: &Commands) -> String {
+    format!("{{project-name}} commands:\n{}", commands.help())
 }
 {% if account == "bot" %}
 /// Greets whoever starts the bot, with a button that says what it is.
@@ -42,16 +34,15 @@ async fn about(query: CallbackQuery) -> Result<()> {
 
 /// Lists the commands.
 #[handler(command = "help", description = "List the commands")]
-async fn help(msg: Message) -> Result<()> {
-    msg.reply(help_text()).await?;
-    Ok(())
+async fn help(commands: Commands) -> String {
+    help_text(&commands)
 }
 {%- else %}
 /// `.help` typed by you, in any chat: the message turns into the help text. `outgoing`
 /// limits it to your own messages, so nobody else can trigger it.
 #[handler(command = "help", description = "List the commands", filter = outgoing)]
-async fn help(msg: Message) -> Result<()> {
-    msg.edit(help_text()).await?;
+async fn help(msg: Message, commands: Commands) -> Result<()> {
+    msg.edit(help_text(&commands)).await?;
     Ok(())
 }
 
