@@ -116,7 +116,7 @@ fn registration(
             "this handler receives `{}` updates, and the extractor `{}` never works for them, \
              so the handler would never run: use an extractor of this kind, or change the kind",
             options.kind.option(),
-            quote!(#ty).to_string().replace(' ', "")
+            type_text(ty)
         );
         let check = quote_spanned! {ty.span()=>
             __o::require_extractor_kind(<#ty as #trait_>::KINDS, __o::Kind::#kind, #message)
@@ -130,7 +130,7 @@ fn registration(
             "a `{}` handler has nothing to answer, so it cannot return an answer (`{}`): send \
              with the client instead, and return `()` or `Result<()>`",
             options.kind.option(),
-            quote!(#ty).to_string().replace(' ', "")
+            type_text(ty)
         );
         let trait_ = quote_spanned!(on(ty.span())=> __o::IntoOutcome);
         quote_spanned! {ty.span()=>
@@ -248,6 +248,25 @@ fn registration(
             }
         };
     }
+}
+
+/// A type as a person writes it (`Args<(u8, u32)>`, `&'static str`), for messages.
+fn type_text(ty: &syn::Type) -> String {
+    let mut text = quote!(#ty).to_string();
+    for (from, to) in [
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" ,", ","),
+        ("( ", "("),
+        (" )", ")"),
+        ("& '", "&'"),
+        (" ::", "::"),
+        (":: ", "::"),
+    ] {
+        text = text.replace(from, to);
+    }
+    text
 }
 
 /// Whether a type mentions `impl Trait`, which a constant cannot name.

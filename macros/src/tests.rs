@@ -51,7 +51,7 @@ fn expansion_matches_the_contract() {
         item.clone(),
     );
     let message_kind = "this handler receives `message` updates, and the extractor `Message` never works for them, so the handler would never run: use an extractor of this kind, or change the kind";
-    let args_kind = "this handler receives `message` updates, and the extractor `Args<(u8,u32)>` never works for them, so the handler would never run: use an extractor of this kind, or change the kind";
+    let args_kind = "this handler receives `message` updates, and the extractor `Args<(u8, u32)>` never works for them, so the handler would never run: use an extractor of this kind, or change the kind";
     let answer = "a `message` handler has nothing to answer, so it cannot return an answer (`Result<()>`): send with the client instead, and return `()` or `Result<()>`";
     let expected = quote! {
         #[allow(clippy::unused_async)]

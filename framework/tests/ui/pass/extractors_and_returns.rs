@@ -63,7 +63,7 @@ impl fmt::Display for MyError {
 impl std::error::Error for MyError {}
 
 #[handler(command = "ban", plugin = "admin")]
-async fn ban(_msg: Message, Config(_config): Config<AdminConfig>) -> std::result::Result<(), MyError> {
+async fn ban(_msg: Message, PluginConfig(_config): PluginConfig<AdminConfig>) -> std::result::Result<(), MyError> {
     Err(MyError)
 }
 
