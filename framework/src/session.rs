@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use grammers_session::Session;
-use grammers_session::storages::SqliteSession;
 use grammers_session::types::PeerId;
+use oxygram_session::SqliteSession;
 
 /// The first bytes of every SQLite 3 database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
