@@ -1,4 +1,5 @@
-//! The session file: `<dir>/<name>.session`, a grammers SQLite session.
+//! The session file: `<dir>/<name>.session`, a grammers SQLite session (the format of
+//! grammers' `SqliteSession`, kept by [`oxygram_session`]).
 //!
 //! Three things grammers leaves to the app are done here:
 //! - **One process at a time.** Two processes writing one SQLite session corrupt each other's
