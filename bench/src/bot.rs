@@ -17,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use grammers_session::storages::SqliteSession;
+use oxygram_session::SqliteSession;
 use oxygram_testkit::{HOME_DC, TestKit};
 
 use crate::error::BenchError;

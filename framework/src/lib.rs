@@ -34,6 +34,8 @@
 //!
 //! [`error`] holds the crate's one [`Error`] type.
 
+#![warn(missing_docs)]
+
 extern crate self as oxygram;
 
 pub mod app;

@@ -1,4 +1,5 @@
-//! The session file: `<dir>/<name>.session`, a grammers SQLite session.
+//! The session file: `<dir>/<name>.session`, a grammers SQLite session (the format of
+//! grammers' `SqliteSession`, kept by [`oxygram_session`]).
 //!
 //! Three things grammers leaves to the app are done here:
 //! - **One process at a time.** Two processes writing one SQLite session corrupt each other's
@@ -19,8 +20,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use grammers_session::Session;
-use grammers_session::storages::SqliteSession;
 use grammers_session::types::PeerId;
+use oxygram_session::SqliteSession;
 
 /// The first bytes of every SQLite 3 database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";

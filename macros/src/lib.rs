@@ -3,6 +3,8 @@
 //! Users depend on `oxygram`, which re-exports [`macro@handler`]; the documentation of the
 //! attribute lives here.
 
+#![warn(missing_docs)]
+
 mod errors;
 mod expand;
 mod filter;

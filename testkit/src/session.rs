@@ -82,7 +82,7 @@ pub(crate) async fn read_sqlite_keys(
     dcs: &[i32],
 ) -> Result<(i32, HashMap<i32, [u8; 256]>), Error> {
     let fail = file_error(path);
-    let session = grammers_session::storages::SqliteSession::open(path)
+    let session = oxygram_session::SqliteSession::open(path)
         .await
         .map_err(|e| fail(e.to_string()))?;
     let home = session.home_dc_id().map_err(|e| fail(e.to_string()))?;
@@ -106,7 +106,7 @@ pub(crate) async fn write_sqlite(path: &Path, data: &SessionData) -> Result<(), 
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| fail(e.to_string()))?;
     }
-    let session = grammers_session::storages::SqliteSession::open(path)
+    let session = oxygram_session::SqliteSession::open(path)
         .await
         .map_err(|e| fail(e.to_string()))?;
     session

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use grammers_client::SignInError;
 use grammers_mtsender::SenderPool;
-use grammers_session::storages::SqliteSession;
+use oxygram_session::SqliteSession;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use grammers_client::Client;
 use grammers_mtsender::{SenderPool, UpdatesConfiguration};
-use grammers_session::storages::SqliteSession;
+use oxygram_session::SqliteSession;
 use oxygram_testkit::TestKit;
 
 async fn logged_in_bot(kit: &TestKit) -> TestClient {

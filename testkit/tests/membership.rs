@@ -772,7 +772,7 @@ async fn service_messages_and_qts_survive_a_restart() {
     kit.write_session_file(&session_path).await.unwrap();
     let before = {
         let session = std::sync::Arc::new(
-            grammers_session::storages::SqliteSession::open(&session_path)
+            oxygram_session::SqliteSession::open(&session_path)
                 .await
                 .unwrap(),
         );
@@ -796,7 +796,7 @@ async fn service_messages_and_qts_survive_a_restart() {
         .unwrap();
     kit.write_session_file(&session_path).await.unwrap();
     let session = std::sync::Arc::new(
-        grammers_session::storages::SqliteSession::open(&session_path)
+        oxygram_session::SqliteSession::open(&session_path)
             .await
             .unwrap(),
     );

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use common::*;
 use grammers_mtsender::SenderPool;
-use grammers_session::storages::SqliteSession;
+use oxygram_session::SqliteSession;
 use oxygram_testkit::TestKit;
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use common::*;
 use grammers_client::Client;
 use grammers_mtsender::{SenderPool, UpdatesConfiguration};
-use grammers_session::storages::SqliteSession;
+use oxygram_session::SqliteSession;
 use oxygram_testkit::{Group, TestKit};
 
 /// A bot on a SQLite session, as oxygram runs. grammers asks a channel difference for 100000

@@ -253,7 +253,7 @@ fn a_number_on_another_data_centre_logs_in_there() {
 fn home_dc(env: &Env) -> i32 {
     use grammers_session::Session;
     env.block_on(async {
-        grammers_session::storages::SqliteSession::open(env.session_path())
+        oxygram_session::SqliteSession::open(env.session_path())
             .await
             .expect("open session")
             .home_dc_id()

@@ -21,8 +21,8 @@ use grammers_client::client::ClientConfiguration;
 use grammers_client::message::InputMessage;
 use grammers_client::update::Update;
 use grammers_mtsender::{ConnectionParams, SenderPool, UpdatesConfiguration};
-use grammers_session::storages::SqliteSession;
 use grammers_session::types::{PeerAuth, PeerRef};
+use oxygram_session::SqliteSession;
 use tokio::signal::unix::{SignalKind, signal};
 
 /// oxygram's `runtime::UPDATES_QUEUE`: the same queue between connection and update stream.

@@ -334,7 +334,7 @@ async fn send_code(
 /// Moves the session's home to `dc_id`, as Telegram asked with a 303 error.
 async fn migrate(ctx: &LoginContext<'_>, dc_id: i32) -> Result<()> {
     let storage = ctx.session.storage();
-    let store_error = |e: grammers_session::storages::SqliteSessionError| {
+    let store_error = |e: oxygram_session::SqliteSessionError| {
         LoginError::from(crate::session::SessionError::Storage {
             doing: "move the session to another data center",
             path: ctx.session.path().to_path_buf(),
@@ -394,7 +394,7 @@ async fn complete_login(
         .await
         .ok();
     let storage = ctx.session.storage();
-    let store_error = |e: grammers_session::storages::SqliteSessionError| {
+    let store_error = |e: oxygram_session::SqliteSessionError| {
         LoginError::from(crate::session::SessionError::Storage {
             doing: "record the logged-in account",
             path: ctx.session.path().to_path_buf(),

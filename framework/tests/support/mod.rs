@@ -95,7 +95,7 @@ impl Env {
     pub fn stored_pts(&self) -> Option<i32> {
         use grammers_session::Session;
         self.block_on(async {
-            let session = grammers_session::storages::SqliteSession::open(self.session_path())
+            let session = oxygram_session::SqliteSession::open(self.session_path())
                 .await
                 .ok()?;
             session.updates_state().await.ok().map(|s| s.pts)

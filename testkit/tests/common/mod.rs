@@ -8,8 +8,9 @@ use std::time::Duration;
 use grammers_client::update::Update;
 use grammers_client::{Client, tl};
 use grammers_mtsender::{SenderPool, SenderPoolFatHandle, UpdatesConfiguration};
-use grammers_session::storages::{MemorySession, SqliteSession};
+use grammers_session::storages::MemorySession;
 use grammers_session::updates::UpdatesLike;
+use oxygram_session::SqliteSession;
 use oxygram_testkit::{Bot, TestKit, User, World};
 
 pub const API_ID: i32 = 12345;

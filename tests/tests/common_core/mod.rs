@@ -89,7 +89,7 @@ impl Env {
             .auth_key
             .expect("the kit issues a key");
         self.block_on(async {
-            let session = grammers_session::storages::SqliteSession::open(self.session_path())
+            let session = oxygram_session::SqliteSession::open(self.session_path())
                 .await
                 .expect("create session");
             data.import_to(&session).await.expect("write session");
@@ -144,7 +144,7 @@ impl Env {
     pub fn session_has_account(&self) -> bool {
         use grammers_session::Session;
         self.block_on(async {
-            let session = grammers_session::storages::SqliteSession::open(self.session_path())
+            let session = oxygram_session::SqliteSession::open(self.session_path())
                 .await
                 .expect("open session");
             session
