@@ -186,8 +186,24 @@ pub use wire::sessions::ServiceStats;
 pub use world::{Bot, Group, User, World};
 
 /// TL objects built from the fields tests vary, by the same literals the server sends: code
-/// that needs raw TL peers (oxygram's routing fixture) builds them here, so a layer upgrade
-/// touches one file (`tl_build`).
+/// that needs raw TL peers or messages (oxygram's routing fixture) builds them here, so a
+/// layer upgrade touches one file (`tl_build`).
+///
+/// ```
+/// use grammers_tl_types as tl;
+/// use oxygram_testkit::tl_objects::{MessageObject, PeerRef};
+///
+/// let mut message = MessageObject::new(7, PeerRef::User(42).to_tl(), "/start");
+/// message.reply_to = Some(6);
+/// let tl::enums::Message::Message(raw) = message.to_tl() else {
+///     unreachable!("a regular message")
+/// };
+/// assert_eq!((raw.id, raw.message.as_str()), (7, "/start"));
+/// assert!(raw.reply_to.is_some() && raw.fwd_from.is_none());
+/// ```
 pub mod tl_objects {
-    pub use crate::tl_build::{ChannelObject, GroupObject, UserObject};
+    pub use crate::tl_build::{
+        ChannelObject, ForwardObject, GroupObject, MessageObject, PeerRef, ServiceObject,
+        UserObject, banned_rights, reply_header,
+    };
 }

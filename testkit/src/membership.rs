@@ -104,35 +104,6 @@ fn admin_rights() -> tl::enums::ChatAdminRights {
     })
 }
 
-fn banned_rights() -> tl::enums::ChatBannedRights {
-    tl::enums::ChatBannedRights::Rights(tl::types::ChatBannedRights {
-        view_messages: true,
-        send_messages: true,
-        send_media: true,
-        send_stickers: true,
-        send_gifs: true,
-        send_games: true,
-        send_inline: true,
-        embed_links: true,
-        send_polls: true,
-        change_info: true,
-        invite_users: true,
-        pin_messages: true,
-        manage_topics: true,
-        send_photos: true,
-        send_videos: true,
-        send_roundvideos: true,
-        send_audios: true,
-        send_voices: true,
-        send_docs: true,
-        send_plain: true,
-        edit_rank: true,
-        send_reactions: true,
-        manage_linked_peers: true,
-        until_date: 0,
-    })
-}
-
 /// A basic group's `ChatParticipant` for a standing (`None`: not a participant).
 fn chat_participant(user: i64, standing: Standing) -> Option<tl::enums::ChatParticipant> {
     match standing {
@@ -180,7 +151,7 @@ fn channel_participant(
                 peer,
                 kicked_by: by,
                 date,
-                banned_rights: banned_rights(),
+                banned_rights: tl_build::banned_rights(),
                 rank: None,
             })
         }

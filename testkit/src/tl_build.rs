@@ -10,7 +10,7 @@ use crate::state::{Account, Media, Room, RoomKind, StoredMessage};
 
 /// The peer a message lives in, from its owner's point of view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum PeerRef {
+pub enum PeerRef {
     /// A private chat with this user.
     User(i64),
     /// A basic group.
@@ -21,13 +21,14 @@ pub(crate) enum PeerRef {
 
 impl PeerRef {
     /// The user, chat or channel id without any Bot API style prefix.
-    pub(crate) fn bare_id(self) -> i64 {
+    pub fn bare_id(self) -> i64 {
         match self {
             PeerRef::User(id) | PeerRef::Chat(id) | PeerRef::Channel(id) => id,
         }
     }
 
-    pub(crate) fn to_tl(self) -> tl::enums::Peer {
+    /// The TL object: `peerUser`, `peerChat` or `peerChannel`; the one `Peer` literal.
+    pub fn to_tl(self) -> tl::enums::Peer {
         match self {
             PeerRef::User(user_id) => tl::enums::Peer::User(tl::types::PeerUser { user_id }),
             PeerRef::Chat(chat_id) => tl::enums::Peer::Chat(tl::types::PeerChat { chat_id }),
@@ -555,11 +556,25 @@ pub(crate) fn viewer_hash(secret: i64, viewer: i64) -> i64 {
 
 /// A stored message as `viewer` sees it.
 pub(crate) fn message(m: &StoredMessage, viewer: i64) -> tl::enums::Message {
-    if let Some(action) = &m.action {
-        return service_message(m, viewer, action.clone());
-    }
     let is_channel_post = matches!(m.peer, PeerRef::Channel(_)) && m.post;
     let out = m.from == viewer;
+    if let Some(action) = &m.action {
+        // A service message: the sender in `from_id` (except in broadcast channels, whose
+        // service messages come from the channel), the pinned message of
+        // `messageActionPinMessage` in `reply_to`.
+        return ServiceObject {
+            id: m.id,
+            peer: m.peer.to_tl(),
+            from: (!is_channel_post).then(|| PeerRef::User(m.from).to_tl()),
+            out,
+            mentioned: false,
+            post: is_channel_post,
+            date: m.date,
+            reply_to: m.reply_to,
+            action: action.clone(),
+        }
+        .to_tl();
+    }
     let mentioned = crate::mentions::is_mentioned(m.peer, m.post, m.from, &m.mentions, viewer);
     // Incoming messages in private chats carry no `from_id` since layer 119: the sender can
     // only be the chat (Telethon `tl/custom/message.py`, grammers `Message::sender_id`).
@@ -567,98 +582,229 @@ pub(crate) fn message(m: &StoredMessage, viewer: i64) -> tl::enums::Message {
     // "Receive wrong out flag" for an outgoing one (`MessagesManager.cpp`,
     // `parse_telegram_api_message` / `create_message`).
     let incoming_private = matches!(m.peer, PeerRef::User(_)) && !out;
-    tl::enums::Message::Message(tl::types::Message {
+    MessageObject {
+        id: m.id,
+        peer: m.peer.to_tl(),
+        from: (!is_channel_post && !incoming_private).then(|| PeerRef::User(m.from).to_tl()),
         out,
         mentioned,
         // Set with an unread mention (see `mentions`).
         media_unread: mentioned,
-        silent: false,
         post: is_channel_post,
-        from_scheduled: false,
-        legacy: false,
-        edit_hide: false,
-        pinned: false,
-        noforwards: false,
-        invert_media: false,
-        offline: false,
-        video_processing_pending: false,
-        paid_suggested_post_stars: false,
-        paid_suggested_post_ton: false,
-        id: m.id,
-        from_id: (!is_channel_post && !incoming_private).then(|| PeerRef::User(m.from).to_tl()),
-        from_boosts_applied: None,
-        from_rank: None,
-        peer_id: m.peer.to_tl(),
-        saved_peer_id: None,
-        fwd_from: fwd_header(m),
-        via_bot_id: m.via_bot,
-        via_business_bot_id: None,
-        guestchat_via_from: None,
-        reply_to: reply_header(m),
         date: m.date,
-        message: m.text.clone(),
+        edit_date: m.edit_date,
+        text: m.text.clone(),
+        entities: m.entities.clone(),
         media: m.media.as_ref().map(media),
         reply_markup: m.reply_markup.clone(),
-        entities: (!m.entities.is_empty()).then(|| m.entities.clone()),
-        views: None,
-        forwards: None,
-        replies: None,
-        edit_date: m.edit_date,
-        post_author: None,
-        grouped_id: None,
-        reactions: None,
-        restriction_reason: None,
-        ttl_period: None,
-        quick_reply_shortcut_id: None,
-        effect: None,
-        factcheck: None,
-        report_delivery_until_date: None,
-        paid_message_stars: None,
-        suggested_post: None,
-        schedule_repeat_period: None,
-        summary_from_language: None,
-        rich_message: None,
-    })
+        reply_to: m.reply_to,
+        forward: forward(m),
+        via_bot: m.via_bot,
+    }
+    .to_tl()
 }
 
-/// A service message (`messageService`) as `viewer` sees it: the sender in `from_id`
-/// (except in broadcast channels, whose service messages come from the channel), the pinned
-/// message of `messageActionPinMessage` in `reply_to`.
-fn service_message(
-    m: &StoredMessage,
-    viewer: i64,
-    action: tl::enums::MessageAction,
-) -> tl::enums::Message {
-    let is_channel_post = matches!(m.peer, PeerRef::Channel(_)) && m.post;
-    tl::enums::Message::Service(tl::types::MessageService {
-        out: m.from == viewer,
-        mentioned: false,
-        media_unread: false,
-        reactions_are_possible: false,
-        silent: false,
-        post: is_channel_post,
-        legacy: false,
-        id: m.id,
-        from_id: (!is_channel_post).then(|| PeerRef::User(m.from).to_tl()),
-        peer_id: m.peer.to_tl(),
-        saved_peer_id: None,
-        reply_to: reply_header(m),
-        date: m.date,
-        action,
-        reactions: None,
-        ttl_period: None,
-    })
+/// A regular message (`message`) with the fields tests vary; the one `tl::types::Message`
+/// literal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageObject {
+    /// The message id.
+    pub id: i32,
+    /// The chat it is in (`peer_id`).
+    pub peer: tl::enums::Peer,
+    /// The sender (`from_id`); `None` when implied by the chat (incoming private messages,
+    /// channel posts).
+    pub from: Option<tl::enums::Peer>,
+    /// Sent by the viewer.
+    pub out: bool,
+    /// Mentions the viewer.
+    pub mentioned: bool,
+    /// Has unread media or an unread mention.
+    pub media_unread: bool,
+    /// A post in a broadcast channel.
+    pub post: bool,
+    /// When it was sent.
+    pub date: i32,
+    /// When it was last edited.
+    pub edit_date: Option<i32>,
+    /// The text (or caption).
+    pub text: String,
+    /// Formatting entities (offsets and lengths in UTF-16 code units); none is sent as absent.
+    pub entities: Vec<tl::enums::MessageEntity>,
+    /// Its media.
+    pub media: Option<tl::enums::MessageMedia>,
+    /// Its keyboard.
+    pub reply_markup: Option<tl::enums::ReplyMarkup>,
+    /// The message it replies to.
+    pub reply_to: Option<i32>,
+    /// Where it was forwarded from.
+    pub forward: Option<ForwardObject>,
+    /// The inline bot it was sent via.
+    pub via_bot: Option<i64>,
 }
 
-/// The forward header of a stored message, if it is a forward.
-fn fwd_header(m: &StoredMessage) -> Option<tl::enums::MessageFwdHeader> {
-    m.forward.as_ref().map(|f| {
+impl MessageObject {
+    /// An incoming text message `id` in `peer`, sent at date 0, with nothing else set.
+    pub fn new(id: i32, peer: tl::enums::Peer, text: impl Into<String>) -> Self {
+        Self {
+            id,
+            peer,
+            from: None,
+            out: false,
+            mentioned: false,
+            media_unread: false,
+            post: false,
+            date: 0,
+            edit_date: None,
+            text: text.into(),
+            entities: Vec::new(),
+            media: None,
+            reply_markup: None,
+            reply_to: None,
+            forward: None,
+            via_bot: None,
+        }
+    }
+
+    /// The TL object.
+    pub fn to_tl(&self) -> tl::enums::Message {
+        tl::enums::Message::Message(tl::types::Message {
+            out: self.out,
+            mentioned: self.mentioned,
+            media_unread: self.media_unread,
+            silent: false,
+            post: self.post,
+            from_scheduled: false,
+            legacy: false,
+            edit_hide: false,
+            pinned: false,
+            noforwards: false,
+            invert_media: false,
+            offline: false,
+            video_processing_pending: false,
+            paid_suggested_post_stars: false,
+            paid_suggested_post_ton: false,
+            id: self.id,
+            from_id: self.from.clone(),
+            from_boosts_applied: None,
+            from_rank: None,
+            peer_id: self.peer.clone(),
+            saved_peer_id: None,
+            fwd_from: self.forward.as_ref().map(ForwardObject::to_tl),
+            via_bot_id: self.via_bot,
+            via_business_bot_id: None,
+            guestchat_via_from: None,
+            reply_to: self.reply_to.map(reply_header),
+            date: self.date,
+            message: self.text.clone(),
+            media: self.media.clone(),
+            reply_markup: self.reply_markup.clone(),
+            entities: (!self.entities.is_empty()).then(|| self.entities.clone()),
+            views: None,
+            forwards: None,
+            replies: None,
+            edit_date: self.edit_date,
+            post_author: None,
+            grouped_id: None,
+            reactions: None,
+            restriction_reason: None,
+            ttl_period: None,
+            quick_reply_shortcut_id: None,
+            effect: None,
+            factcheck: None,
+            report_delivery_until_date: None,
+            paid_message_stars: None,
+            suggested_post: None,
+            schedule_repeat_period: None,
+            summary_from_language: None,
+            rich_message: None,
+        })
+    }
+}
+
+/// A service message (`messageService`: a join, a pin, a new title...) with the fields tests
+/// vary; the one `tl::types::MessageService` literal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceObject {
+    /// The message id.
+    pub id: i32,
+    /// The chat it is in (`peer_id`).
+    pub peer: tl::enums::Peer,
+    /// Who acted (`from_id`); `None` in broadcast channels, whose service messages come
+    /// from the channel.
+    pub from: Option<tl::enums::Peer>,
+    /// The viewer acted.
+    pub out: bool,
+    /// Mentions the viewer.
+    pub mentioned: bool,
+    /// In a broadcast channel.
+    pub post: bool,
+    /// When it happened.
+    pub date: i32,
+    /// The message it refers to (the pinned one, for `messageActionPinMessage`).
+    pub reply_to: Option<i32>,
+    /// What happened.
+    pub action: tl::enums::MessageAction,
+}
+
+impl ServiceObject {
+    /// Service message `id` in `peer` for `action`, at date 0, with nothing else set.
+    pub fn new(id: i32, peer: tl::enums::Peer, action: tl::enums::MessageAction) -> Self {
+        Self {
+            id,
+            peer,
+            from: None,
+            out: false,
+            mentioned: false,
+            post: false,
+            date: 0,
+            reply_to: None,
+            action,
+        }
+    }
+
+    /// The TL object.
+    pub fn to_tl(&self) -> tl::enums::Message {
+        tl::enums::Message::Service(tl::types::MessageService {
+            out: self.out,
+            mentioned: self.mentioned,
+            media_unread: false,
+            reactions_are_possible: false,
+            silent: false,
+            post: self.post,
+            legacy: false,
+            id: self.id,
+            from_id: self.from.clone(),
+            peer_id: self.peer.clone(),
+            saved_peer_id: None,
+            reply_to: self.reply_to.map(reply_header),
+            date: self.date,
+            action: self.action.clone(),
+            reactions: None,
+            ttl_period: None,
+        })
+    }
+}
+
+/// A forward header (`messageFwdHeader`) naming the original sender; the one
+/// `tl::types::MessageFwdHeader` literal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardObject {
+    /// The original sender.
+    pub from: tl::enums::Peer,
+    /// When the original was sent.
+    pub date: i32,
+}
+
+impl ForwardObject {
+    /// The TL object.
+    pub fn to_tl(&self) -> tl::enums::MessageFwdHeader {
         tl::enums::MessageFwdHeader::Header(tl::types::MessageFwdHeader {
             imported: false,
             saved_out: false,
-            from_id: Some(PeerRef::User(f.from).to_tl()),
+            from_id: Some(self.from.clone()),
             from_name: None,
-            date: f.date,
+            date: self.date,
             channel_post: None,
             post_author: None,
             saved_from_peer: None,
@@ -668,28 +814,66 @@ fn fwd_header(m: &StoredMessage) -> Option<tl::enums::MessageFwdHeader> {
             saved_date: None,
             psa_type: None,
         })
+    }
+}
+
+/// The forward of a stored message, if it is one.
+fn forward(m: &StoredMessage) -> Option<ForwardObject> {
+    m.forward.as_ref().map(|f| ForwardObject {
+        from: PeerRef::User(f.from).to_tl(),
+        date: f.date,
     })
 }
 
-/// The reply header of a stored message, if it replies to another.
-fn reply_header(m: &StoredMessage) -> Option<tl::enums::MessageReplyHeader> {
-    m.reply_to.map(|id| {
-        tl::enums::MessageReplyHeader::Header(tl::types::MessageReplyHeader {
-            reply_to_scheduled: false,
-            forum_topic: false,
-            quote: false,
-            reply_to_ephemeral: false,
-            reply_to_msg_id: Some(id),
-            reply_to_peer_id: None,
-            reply_from: None,
-            reply_media: None,
-            reply_to_top_id: None,
-            quote_text: None,
-            quote_entities: None,
-            quote_offset: None,
-            todo_item_id: None,
-            poll_option: None,
-        })
+/// A reply header (`messageReplyHeader`) to message `id` in the same chat; the one
+/// `tl::types::MessageReplyHeader` literal.
+pub fn reply_header(id: i32) -> tl::enums::MessageReplyHeader {
+    tl::enums::MessageReplyHeader::Header(tl::types::MessageReplyHeader {
+        reply_to_scheduled: false,
+        forum_topic: false,
+        quote: false,
+        reply_to_ephemeral: false,
+        reply_to_msg_id: Some(id),
+        reply_to_peer_id: None,
+        reply_from: None,
+        reply_media: None,
+        reply_to_top_id: None,
+        quote_text: None,
+        quote_entities: None,
+        quote_offset: None,
+        todo_item_id: None,
+        poll_option: None,
+    })
+}
+
+/// Rights that take everything (`chatBannedRights` with every flag set, forever): a kick or
+/// ban; the one `tl::types::ChatBannedRights` literal.
+pub fn banned_rights() -> tl::enums::ChatBannedRights {
+    tl::enums::ChatBannedRights::Rights(tl::types::ChatBannedRights {
+        view_messages: true,
+        send_messages: true,
+        send_media: true,
+        send_stickers: true,
+        send_gifs: true,
+        send_games: true,
+        send_inline: true,
+        embed_links: true,
+        send_polls: true,
+        change_info: true,
+        invite_users: true,
+        pin_messages: true,
+        manage_topics: true,
+        send_photos: true,
+        send_videos: true,
+        send_roundvideos: true,
+        send_audios: true,
+        send_voices: true,
+        send_docs: true,
+        send_plain: true,
+        edit_rank: true,
+        send_reactions: true,
+        manage_linked_peers: true,
+        until_date: 0,
     })
 }
 
@@ -723,9 +907,9 @@ pub(crate) fn short_message(
                 pts,
                 pts_count: 1,
                 date: m.date,
-                fwd_from: fwd_header(m),
+                fwd_from: forward(m).as_ref().map(ForwardObject::to_tl),
                 via_bot_id: m.via_bot,
-                reply_to: reply_header(m),
+                reply_to: m.reply_to.map(reply_header),
                 entities,
                 ttl_period: None,
             },
@@ -743,9 +927,9 @@ pub(crate) fn short_message(
                 pts,
                 pts_count: 1,
                 date: m.date,
-                fwd_from: fwd_header(m),
+                fwd_from: forward(m).as_ref().map(ForwardObject::to_tl),
                 via_bot_id: m.via_bot,
-                reply_to: reply_header(m),
+                reply_to: m.reply_to.map(reply_header),
                 entities,
                 ttl_period: None,
             },

@@ -672,33 +672,7 @@ async fn a_bot_kicks_pins_and_leaves() {
             access_hash: 0,
         }
         .into(),
-        banned_rights: tl::types::ChatBannedRights {
-            view_messages: true,
-            send_messages: true,
-            send_media: true,
-            send_stickers: true,
-            send_gifs: true,
-            send_games: true,
-            send_inline: true,
-            embed_links: true,
-            send_polls: true,
-            change_info: true,
-            invite_users: true,
-            pin_messages: true,
-            manage_topics: true,
-            send_photos: true,
-            send_videos: true,
-            send_roundvideos: true,
-            send_audios: true,
-            send_voices: true,
-            send_docs: true,
-            send_plain: true,
-            edit_rank: true,
-            send_reactions: true,
-            manage_linked_peers: true,
-            until_date: 0,
-        }
-        .into(),
+        banned_rights: oxygram_testkit::tl_objects::banned_rights(),
     };
     bot.client.invoke(&ban).await.unwrap();
     let removed = bob.next_service_message(WAIT).await.unwrap();

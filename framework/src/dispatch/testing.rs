@@ -28,6 +28,9 @@ use grammers_client::session::updates::{State, UpdatesLike};
 use grammers_client::update::Update;
 use grammers_client::{Client, SenderPool, tl};
 use grammers_mtsender::UpdatesConfiguration;
+use oxygram_testkit::tl_objects::{
+    ChannelObject, ForwardObject, GroupObject, MessageObject, PeerRef, ServiceObject, UserObject,
+};
 
 /// A user to put in the world's peer cache.
 #[derive(Debug, Clone)]
@@ -60,7 +63,7 @@ impl TestUser {
     }
 
     pub(crate) fn to_tl(&self) -> tl::enums::User {
-        oxygram_testkit::tl_objects::UserObject {
+        UserObject {
             id: self.id,
             access_hash: self.id.wrapping_mul(7919),
             first_name: self.first_name.clone(),
@@ -85,7 +88,6 @@ pub enum TestChat {
 
 impl TestChat {
     fn to_tl(&self) -> tl::enums::Chat {
-        use oxygram_testkit::tl_objects::{ChannelObject, GroupObject};
         match *self {
             TestChat::Group(id) => GroupObject::new(id, format!("group {id}")).to_tl(),
             TestChat::Supergroup(id) => {
@@ -249,17 +251,17 @@ impl TestWorld {
 
 /// `peerUser` for `id`.
 pub fn peer_user(id: i64) -> tl::enums::Peer {
-    tl::enums::Peer::User(tl::types::PeerUser { user_id: id })
+    PeerRef::User(id).to_tl()
 }
 
 /// `peerChat` for the small group `id`.
 pub fn peer_chat(id: i64) -> tl::enums::Peer {
-    tl::enums::Peer::Chat(tl::types::PeerChat { chat_id: id })
+    PeerRef::Chat(id).to_tl()
 }
 
 /// `peerChannel` for the channel or supergroup `id`.
 pub fn peer_channel(id: i64) -> tl::enums::Peer {
-    tl::enums::Peer::Channel(tl::types::PeerChannel { channel_id: id })
+    PeerRef::Channel(id).to_tl()
 }
 
 /// A message to build with [`TestWorld::message`].
@@ -362,115 +364,37 @@ impl MessageSpec {
 
     fn to_tl(&self) -> tl::enums::Message {
         if self.service {
-            return tl::enums::Message::Service(tl::types::MessageService {
+            let action = self.action.clone().unwrap_or_else(|| {
+                tl::enums::MessageAction::ChatCreate(tl::types::MessageActionChatCreate {
+                    title: "group".into(),
+                    users: vec![],
+                })
+            });
+            return ServiceObject {
+                from: self.from.clone(),
                 out: self.out,
                 mentioned: self.mentioned,
-                media_unread: false,
-                reactions_are_possible: false,
-                silent: false,
                 post: self.post,
-                legacy: false,
-                id: self.id,
-                from_id: self.from.clone(),
-                peer_id: self.chat.clone(),
-                saved_peer_id: None,
-                reply_to: self.reply_to.map(reply_header),
-                date: 0,
-                action: self.action.clone().unwrap_or_else(|| {
-                    tl::enums::MessageAction::ChatCreate(tl::types::MessageActionChatCreate {
-                        title: "group".into(),
-                        users: vec![],
-                    })
-                }),
-                reactions: None,
-                ttl_period: None,
-            });
+                reply_to: self.reply_to,
+                ..ServiceObject::new(self.id, self.chat.clone(), action)
+            }
+            .to_tl();
         }
-        tl::enums::Message::Message(tl::types::Message {
+        MessageObject {
+            from: self.from.clone(),
             out: self.out,
             mentioned: self.mentioned,
-            media_unread: false,
-            silent: false,
             post: self.post,
-            from_scheduled: false,
-            legacy: false,
-            edit_hide: false,
-            pinned: false,
-            noforwards: false,
-            invert_media: false,
-            offline: false,
-            video_processing_pending: false,
-            paid_suggested_post_stars: false,
-            paid_suggested_post_ton: false,
-            id: self.id,
-            from_id: self.from.clone(),
-            from_boosts_applied: None,
-            from_rank: None,
-            peer_id: self.chat.clone(),
-            saved_peer_id: None,
-            fwd_from: self.forwarded_from.clone().map(|from| {
-                tl::enums::MessageFwdHeader::Header(tl::types::MessageFwdHeader {
-                    imported: false,
-                    saved_out: false,
-                    from_id: Some(from),
-                    from_name: None,
-                    date: 0,
-                    channel_post: None,
-                    post_author: None,
-                    saved_from_peer: None,
-                    saved_from_msg_id: None,
-                    saved_from_id: None,
-                    saved_from_name: None,
-                    saved_date: None,
-                    psa_type: None,
-                })
-            }),
-            via_bot_id: self.via_bot,
-            via_business_bot_id: None,
-            guestchat_via_from: None,
-            reply_to: self.reply_to.map(reply_header),
-            date: 0,
-            message: self.text.clone(),
+            entities: self.entities.clone(),
             media: self.media.clone(),
-            reply_markup: None,
-            entities: (!self.entities.is_empty()).then(|| self.entities.clone()),
-            views: None,
-            forwards: None,
-            replies: None,
-            edit_date: None,
-            post_author: None,
-            grouped_id: None,
-            reactions: None,
-            restriction_reason: None,
-            ttl_period: None,
-            quick_reply_shortcut_id: None,
-            effect: None,
-            factcheck: None,
-            report_delivery_until_date: None,
-            paid_message_stars: None,
-            suggested_post: None,
-            schedule_repeat_period: None,
-            summary_from_language: None,
-            rich_message: None,
-        })
+            reply_to: self.reply_to,
+            forward: self
+                .forwarded_from
+                .clone()
+                .map(|from| ForwardObject { from, date: 0 }),
+            via_bot: self.via_bot,
+            ..MessageObject::new(self.id, self.chat.clone(), self.text.clone())
+        }
+        .to_tl()
     }
-}
-
-fn reply_header(id: i32) -> tl::enums::MessageReplyHeader {
-    tl::enums::MessageReplyHeader::Header(tl::types::MessageReplyHeader {
-        reply_to_scheduled: false,
-        forum_topic: false,
-        quote: false,
-        reply_to_ephemeral: false,
-        reply_to_msg_id: Some(id),
-        reply_to_peer_id: None,
-        reply_from: None,
-        reply_media: None,
-        reply_to_top_id: None,
-        quote_text: None,
-        quote_entities: None,
-        quote_offset: None,
-        todo_item_id: None,
-        poll_option: None,
-    })
 }
