@@ -3,7 +3,7 @@
 //!
 //! Telegram answers a refused request with an RPC error: a code (400, 403, ...) and a name
 //! (`MESSAGE_NOT_MODIFIED`). grammers hands it back as
-//! [`InvocationError::Rpc`](grammers_mtsender::InvocationError::Rpc) with the name as a
+//! [`InvocationError::Rpc`] with the name as a
 //! string; [`TelegramErrorExt::telegram_error`] turns the common ones into an enum, whether
 //! the error is grammers' own, an [`oxygram::Error`](crate::Error), a boxed error
 //! ([`BoxError`](crate::handler::BoxError), what handlers' `?` makes) or any error whose

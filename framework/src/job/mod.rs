@@ -3,7 +3,7 @@
 //!
 //! A plugin registers them in its [`build`](crate::plugin::Plugin::build) with
 //! [`PluginBuilder::every`](crate::plugin::PluginBuilder::every),
-//! [`PluginBuilder::cron`](crate::plugin::PluginBuilder::cron) (feature `cron`) or
+//! `PluginBuilder::cron` (feature `cron`) or
 //! [`PluginBuilder::job`](crate::plugin::PluginBuilder::job). What users of
 //! python-telegram-bot's `JobQueue` or APScheduler expect:
 //!
