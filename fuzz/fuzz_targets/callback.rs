@@ -10,7 +10,6 @@ use oxygram::Config;
 use oxygram::dispatch::testing::{TestUser, TestWorld};
 use oxygram::dispatch::{Dispatcher, DispatcherSetup, Me, UpdateContext};
 use oxygram::extract::{CallbackData, FromUpdate};
-use oxygram::filters::Filter;
 use oxygram::handler::{BoxFuture, HandlerSpec, Kind, Outcome, Trigger};
 use oxygram::state::States;
 
@@ -70,21 +69,11 @@ fuzz_target!(|input: (String, Vec<u8>)| {
     let written = intern(pattern);
     let mut states = States::default();
     states.insert(Extracted::default());
-    let spec = HandlerSpec {
-        name: "callback",
-        module_path: "fuzz",
-        plugin: None,
-        kind: Kind::CallbackQuery,
-        trigger: Trigger::Callback(written),
-        filter: Filter::always,
-        group: 0,
-        description: None,
-        outgoing: false,
-        file: file!(),
-        line: line!(),
-        check: HandlerSpec::no_check,
-        call: record,
-    };
+    let spec = HandlerSpec::builder("callback", Kind::CallbackQuery, record)
+        .module_path("fuzz")
+        .trigger(Trigger::Callback(written))
+        .location(file!(), line!())
+        .build();
     let config = Config::from_toml_str("[telegram]\napi_id = 1\n").unwrap();
     let me = Me {
         id: 999,
