@@ -11,13 +11,7 @@ use oxygram::dispatch::UpdateContext;
 use oxygram::handler::BoxFuture;
 use oxygram::middleware::{Middleware, Next, RateLimit, Routed};
 use oxygram::prelude::*;
-use oxygram_testkit::{Bot, Group, ObservedMessage, ScriptedUser, TestKit, User, World};
-
-const API_ID: i32 = 4242;
-const API_HASH: &str = "0123456789abcdef0123456789abcdef";
-const TOKEN: &str = "4200000001:middleware-test";
-const BOT: &str = "mw_bot";
-const WAIT: Duration = Duration::from_secs(30);
+use oxygram::testing::{ObservedMessage, TestBot, TestUser};
 
 #[handler(command = "echo")]
 async fn echo(CommandArgs(args): CommandArgs) -> String {
@@ -83,53 +77,19 @@ impl Middleware for Recorder {
     }
 }
 
-struct Running {
-    kit: TestKit,
-    app: App,
-    _dir: tempfile::TempDir,
+fn app() -> App {
+    App::new().handlers(oxygram::handlers![echo, fail])
 }
 
-async fn start(app: impl FnOnce(App) -> App) -> Running {
-    let kit = TestKit::start(
-        World::new()
-            .app(API_ID, API_HASH)
-            .bot(Bot::new(TOKEN).username(BOT))
-            .user(User::new("+15550001").first_name("Alice").username("alice"))
-            .user(User::new("+15550002").first_name("Bob").username("bob"))
-            .group(Group::new("Friends").members(["alice", "bob", BOT])),
-    )
-    .await
-    .expect("testkit starts");
-    let dir = tempfile::tempdir().expect("temp dir");
-    kit.write_session_file(dir.path().join("bot.session"))
-        .await
-        .expect("session file");
-    let config = oxygram::Config::from_toml_str(&format!(
-        "[telegram]\napi_id = {API_ID}\napi_hash = \"{API_HASH}\"\nbot_token = \"{TOKEN}\"\n\
-         [session]\nname = \"bot\"\ndir = {:?}\n",
-        dir.path().display().to_string()
-    ))
-    .expect("valid Bot.toml");
-    let mut app = app(App::new()
-        .config(config)
-        .handlers(oxygram::handlers![echo, fail]));
-    tokio::time::timeout(WAIT, app.start())
-        .await
-        .expect("starts in time")
-        .expect("starts");
-    Running {
-        kit,
-        app,
-        _dir: dir,
-    }
-}
-
-/// The next message the bot sent that `user` sees.
-async fn next_from_bot(kit: &TestKit, user: &ScriptedUser) -> ObservedMessage {
-    let bot = kit.account_id(BOT).expect("the bot exists");
+/// The next message the bot sent that `user` sees (in a group, others' messages arrive too).
+async fn next_from_bot(bot: &TestBot, user: &TestUser) -> ObservedMessage {
+    let bot_id = bot
+        .kit()
+        .account_id(bot.username())
+        .expect("the bot exists");
     loop {
-        let message = user.next_message(WAIT).await.expect("a message in time");
-        if message.sender_id == bot {
+        let message = user.next_message().await.expect("a message in time");
+        if message.sender_id == bot_id {
             return message;
         }
     }
@@ -138,30 +98,33 @@ async fn next_from_bot(kit: &TestKit, user: &ScriptedUser) -> ObservedMessage {
 #[tokio::test]
 async fn middleware_run_outermost_first_see_outcomes_and_may_stop() {
     let log = Arc::new(Mutex::new(Vec::new()));
-    let mut running = start(|app| {
-        app.middleware(Recorder {
-            name: "outer",
-            log: Arc::clone(&log),
-            stops: false,
-        })
-        .middleware(Recorder {
-            name: "inner",
-            log: Arc::clone(&log),
-            stops: true,
-        })
-    })
-    .await;
-    let alice = running.kit.user("alice");
+    let bot = TestBot::start(
+        app()
+            .middleware(Recorder {
+                name: "outer",
+                log: Arc::clone(&log),
+                stops: false,
+            })
+            .middleware(Recorder {
+                name: "inner",
+                log: Arc::clone(&log),
+                stops: true,
+            }),
+    )
+    .await
+    .expect("the bot starts");
+    let you = bot.user();
 
-    alice.send_text(BOT, "/echo hi").await.unwrap();
-    assert_eq!(next_from_bot(&running.kit, &alice).await.text, "echo hi");
+    you.send("/echo hi").await.unwrap();
+    assert_eq!(next_from_bot(&bot, &you).await.text, "echo hi");
     // The reply is sent from inside the chain; the after-lines follow it.
-    alice.send_text(BOT, "/fail").await.unwrap();
-    alice.send_text(BOT, "/echo stop").await.unwrap();
+    you.send("/fail").await.unwrap();
+    you.send("/echo stop").await.unwrap();
     // Same chat, so handled in order: when this answer is back, the two before it are done.
-    alice.send_text(BOT, "/echo last").await.unwrap();
-    assert_eq!(next_from_bot(&running.kit, &alice).await.text, "echo last");
-    running.app.stop().await.unwrap();
+    you.send("/echo last").await.unwrap();
+    assert_eq!(next_from_bot(&bot, &you).await.text, "echo last");
+    bot.expect_nothing_more(&[&you]).await.unwrap();
+    bot.stop().await.unwrap();
 
     let log = log.lock().unwrap().clone();
     assert_eq!(
@@ -189,25 +152,24 @@ async fn middleware_run_outermost_first_see_outcomes_and_may_stop() {
 
 #[tokio::test]
 async fn a_user_over_the_rate_limit_gets_one_notice_and_the_handler_runs_within_it() {
-    let mut running = start(|app| {
-        app.middleware(RateLimit::per_user(5, Duration::from_secs(60)).notice("Slow down."))
-    })
-    .await;
-    let alice = running.kit.user("alice");
-    let bob = running.kit.user("bob");
+    let bot = TestBot::start(
+        app().middleware(RateLimit::per_user(5, Duration::from_secs(60)).notice("Slow down.")),
+    )
+    .await
+    .expect("the bot starts");
+    let you = bot.user();
+    let bob = bot.other_user().expect("bot mode has bob");
+    let group = bot.group().expect("bot mode has a group").to_owned();
     for i in 1..=30 {
-        alice
-            .send_text("Friends", &format!("/echo {i}"))
-            .await
-            .unwrap();
+        you.send_to(&group, &format!("/echo {i}")).await.unwrap();
     }
-    // Bob is not limited by Alice's burst; his message, in the same chat, is handled after
-    // all of hers (one chat, in order).
-    bob.send_text("Friends", "/echo probe").await.unwrap();
+    // Bob is not limited by your burst; his message, in the same chat, is handled after all
+    // of yours (one chat, in order).
+    bob.send_to(&group, "/echo probe").await.unwrap();
 
     let mut seen = Vec::new();
     loop {
-        let message = next_from_bot(&running.kit, &bob).await;
+        let message = next_from_bot(&bot, &bob).await;
         let done = message.text == "echo probe";
         seen.push(message.text);
         if done {
@@ -219,7 +181,9 @@ async fn a_user_over_the_rate_limit_gets_one_notice_and_the_handler_runs_within_
     expected.push("echo probe".to_owned());
     assert_eq!(
         seen, expected,
-        "five answers, one notice, then nothing of Alice's"
+        "five answers, one notice, then nothing of yours"
     );
-    running.app.stop().await.unwrap();
+    // Bob has read everything up to his answer (your messages included); nothing follows it.
+    bot.expect_nothing_more(&[&bob]).await.unwrap();
+    bot.stop().await.unwrap();
 }
